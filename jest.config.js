@@ -1,0 +1,26 @@
+// Two tiers: `unit` specs beside the code (pure logic, no I/O) and `e2e` specs in test/
+// that run against a real Kafka broker and a real PostgreSQL database which the global
+// set-up starts and creates for this run alone.
+const swc = ['@swc/jest', JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
+const shared = {
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  // jose ships ESM only; it is compiled like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  testEnvironment: 'node',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+      testTimeout: 120000,
+    },
+  ],
+};

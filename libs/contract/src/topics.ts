@@ -1,0 +1,12 @@
+/** Kafka topic names of the contract; each can be overridden by configuration. */
+export const DEFAULT_TOPIC = 'delegation-events';
+export const DEFAULT_ANOMALY_TOPIC = 'delegation-anomalies';
+export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
+
+/** Headers set on a message sent to the dead-letter topic. */
+export const DLQ_HEADERS = {
+  error: 'x-provenant-error',
+  topic: 'x-provenant-topic',
+  partition: 'x-provenant-partition',
+  offset: 'x-provenant-offset',
+} as const;
