@@ -1,6 +1,8 @@
-// Ingestion domain: from untrusted Kafka bytes to validated, scrubbed delegation events,
-// and the batch rules (dead-letter or store) the ingestor applies. No Kafka client here.
+// Ingestion domain: from untrusted Kafka bytes to validated, scrubbed delegation events
+// and the graph rows they add. No Kafka client here: the ingestor app owns the transport.
 export * from './credential-scrubber';
 export * from './json-guard';
 export * from './decode-error';
 export * from './event-decoder';
+export * from './event-graph.mapper';
+export * from './ingest-batch.service';

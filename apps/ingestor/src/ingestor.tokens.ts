@@ -1,0 +1,2 @@
+export const INGESTOR_KAFKA = Symbol('INGESTOR_KAFKA');
+export const INGESTOR_LOGGER = Symbol('INGESTOR_LOGGER');

@@ -1,0 +1,42 @@
+import { DEFAULT_ANOMALY_TOPIC, DEFAULT_LIMITS, DEFAULT_TOPIC } from '@app/contract';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const brokers = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port[,host:port...]')).min(1));
+const topic = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a Kafka topic name');
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((url) => /^postgres(ql)?:\/\//.test(url), 'expected a postgresql:// URL');
+
+/** Settings both processes share. */
+export const commonEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/provenant'),
+  DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
+  KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('provenant'),
+  KAFKA_TOPIC: topic.default(DEFAULT_TOPIC),
+  KAFKA_ANOMALY_TOPIC: topic.default(DEFAULT_ANOMALY_TOPIC),
+});
+
+export const ingestorEnvSchema = commonEnvSchema.extend({
+  KAFKA_GROUP_ID: z.string().min(1).default('provenant-ingestor'),
+  /** Port of the ingestor's own /healthz, /readyz and /metrics. */
+  INGESTOR_PORT: port.default(4001),
+  MAX_EVENT_BYTES: positiveInt.default(DEFAULT_LIMITS.maxEventBytes),
+  MAX_ACT_DEPTH: positiveInt.max(DEFAULT_LIMITS.maxActDepth).default(DEFAULT_LIMITS.maxActDepth),
+  MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxFutureSkewMs),
+  /** Create the topics (events, DLQ, anomalies) at start when they are missing. */
+  KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
+  KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
+});
+
+export type CommonEnv = z.infer<typeof commonEnvSchema>;
+export type IngestorEnv = z.infer<typeof ingestorEnvSchema>;

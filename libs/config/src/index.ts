@@ -1,0 +1,4 @@
+// Configuration: every environment variable Provenant reads, validated with zod at start.
+export * from './env.schema';
+export * from './load-config';
+export * from './config.tokens';

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+
+export class ConfigError extends Error {}
+
+/**
+ * Validates the environment against `schema`. On failure the message is one line that
+ * names the variable and what is wrong with it, e.g.
+ * `invalid configuration: KAFKA_BROKERS: expected host:port[,host:port...]`.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  // An empty variable means "unset": `FOO= npm run demo` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
+  const received = present[name];
+  const shown = received === undefined ? 'missing' : `got ${JSON.stringify(received.length > 80 ? `${received.slice(0, 80)}…` : received)}`;
+  throw new ConfigError(`invalid configuration: ${name}: ${issue.message} (${shown})`);
+}
+
+/** For a process entry point: the configuration, or one line on stderr and exit code 78. */
+export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}

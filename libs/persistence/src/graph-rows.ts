@@ -1,0 +1,123 @@
+/**
+ * The rows one batch of events adds to the provenance graph. Every row names its event by
+ * `(source, ceId)`; principals are named by their identity triple. The repository resolves
+ * both to database ids in SQL, so a batch is written in a handful of set-based statements.
+ */
+export interface EventKey {
+  source: string;
+  ceId: string;
+}
+
+export interface PrincipalKey {
+  tenant: string;
+  issuer: string;
+  subject: string;
+}
+
+export interface EventRow extends EventKey {
+  type: string;
+  tenant: string;
+  targetTenant: string | null;
+  requestId: string | null;
+  time: string;
+  traceparent: string | null;
+  data: unknown;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface PrincipalRow extends PrincipalKey {
+  kind: string;
+  displayName: string | null;
+}
+
+export interface TokenRow {
+  key: string;
+  tenant: string;
+  issuer: string | null;
+  jti: string | null;
+  fingerprint: string | null;
+  audience: string[];
+  scopes: string[];
+  issuedAt: string | null;
+  expiresAt: string | null;
+  claims: unknown;
+  parentKey: string | null;
+  actorTokenKey: string | null;
+  revokedAt: string | null;
+  revokeReason: string | null;
+}
+
+export interface RequestRow {
+  requestId: string;
+  time: string;
+}
+
+export interface ExchangeRow extends EventKey {
+  requestId: string;
+  tenant: string;
+  subject: PrincipalKey;
+  actor: PrincipalKey;
+  subjectTokenKey: string;
+  actorTokenKey: string | null;
+  issuedTokenKey: string;
+  grantType: string | null;
+  occurredAt: string;
+}
+
+export interface HopRow extends EventKey {
+  requestId: string;
+  hopId: string;
+  parentHopId: string | null;
+  tenant: string;
+  actor: PrincipalKey;
+  onBehalfOf: PrincipalKey | null;
+  toolName: string | null;
+  toolServer: string | null;
+  targetService: string;
+  targetTenant: string | null;
+  targetResource: string | null;
+  targetAction: string | null;
+  tokenKey: string | null;
+  decision: 'allow' | 'deny';
+  reason: string | null;
+  occurredAt: string;
+}
+
+export interface PrincipalChangeRow extends EventKey {
+  principal: PrincipalKey;
+  change: string;
+  effectiveAt: string;
+  tenant: string;
+}
+
+export type SeverityValue = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+export interface AnomalyRow {
+  rule: string;
+  severity: SeverityValue;
+  requestId: string | null;
+  tenant: string;
+  targetTenant: string | null;
+  dedupeKey: string;
+  summary: string;
+  details: unknown;
+}
+
+/** Rows derived from one event; `anomalies` are those visible from the event alone. */
+export interface EventGraph {
+  event: EventRow;
+  principals: PrincipalRow[];
+  tokens: TokenRow[];
+  requests: RequestRow[];
+  exchanges: ExchangeRow[];
+  hops: HopRow[];
+  changes: PrincipalChangeRow[];
+  anomalies: AnomalyRow[];
+}
+
+export interface StoredAnomaly extends AnomalyRow {
+  id: string;
+  detectedAt: Date;
+}

@@ -1,0 +1,6 @@
+// Persistence: the only place that talks to PostgreSQL (Prisma for the simple paths,
+// set-based SQL for the hot ones).
+export * from './database.service';
+export * from './graph-rows';
+export * from './event-store.repository';
+export * from './persistence.module';

@@ -1,0 +1,16 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseService, type DatabaseOptions } from './database.service';
+import { EventStoreRepository } from './event-store.repository';
+
+/** The database at the edge: the shared pool, Prisma, and the repositories. */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      providers: [{ provide: DatabaseService, useValue: new DatabaseService(options) }, EventStoreRepository],
+      exports: [DatabaseService, EventStoreRepository],
+    };
+  }
+}
