@@ -56,7 +56,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     this.logger.info({ topic, groupId: this.config.KAFKA_GROUP_ID }, 'consuming delegation events');
   }
 
-  private async handleBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const end = this.metrics.batchSeconds.startTimer();
     const messages: IncomingMessage[] = batch.messages.map((message) => ({
@@ -104,6 +104,8 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     }
 
     // Stored (and dead-lettered) durably: only now may the group move past this batch.
+    // resolveOffset moves this consumer's fetch position, commitOffsets the group's.
+    resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     await heartbeat();
