@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A real single-node Apache Kafka broker (KRaft: broker and controller in one JVM) for the
-// demo, the tests and local development — no Docker, no Kafka download. The jars come from
-// Maven Central through tools/kafka/pom.xml and are cached in .cache/kafka/<version>/libs.
+// demo, the tests and local development, with no Docker and no Kafka distribution to
+// install: the jars come from Maven Central through tools/kafka/pom.xml and are cached
+// in .cache/kafka/<version>/libs.
 //
 // CLI:
 //   node scripts/kafka.mjs start [--port 9092] [--dir .cache/kafka-run/default]
@@ -131,6 +132,9 @@ export async function startKafka({ port, dataDir, log = stderrLog, detached = fa
   dataDir = dataDir
     ? path.resolve(dataDir)
     : await fs.mkdtemp(path.join(os.tmpdir(), 'provenant-kafka-'));
+  await fs.mkdir(dataDir, { recursive: true });
+  // The canonical path: stopKafka() recognises the broker by it in the process table.
+  dataDir = await fs.realpath(dataDir);
   await resetRunDir(dataDir, log);
 
   if (port === undefined) {
@@ -219,42 +223,43 @@ export async function startKafka({ port, dataDir, log = stderrLog, detached = fa
   const killOnExit = () => child.kill('SIGKILL');
   if (!detached) process.once('exit', killOnExit);
 
-  let ready = false;
   let exitInfo;
   void exited.then((info) => (exitInfo = info));
-  while (!ready) {
-    if (exitInfo) {
+
+  const ports = [port, controllerPort];
+  let stopping;
+  const shutDown = ({ removeDataDir }) =>
+    (stopping ??= (async () => {
+      // Once it has exited, its pid may belong to someone else: no more signals.
+      if (!exitInfo) await stopProcess(pid, { exited, ports });
       process.removeListener('exit', killOnExit);
-      throw new Error(
-        `the Kafka broker exited during start-up (${exitInfo.signal ?? `code ${exitInfo.code}`})` +
-          `\n${await brokerLogTail(dataDir)}`,
-      );
+      await fs.rm(path.join(dataDir, PID_FILE), { force: true });
+      if (removeDataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    })());
+  // On a failed start the data folder stays, temporary or not: the error points into it.
+  const failStart = async (reason) => {
+    await shutDown({ removeDataDir: false });
+    throw new Error(`${reason}\n${await brokerLogTail(dataDir)}`);
+  };
+
+  for (;;) {
+    if (exitInfo) {
+      const how = exitInfo.signal ?? `code ${exitInfo.code}`;
+      await failStart(`the Kafka broker exited during start-up (${how})`);
     }
     if (Date.now() - started > START_TIMEOUT_MS) {
-      await stopProcess(pid, { exited, ports: [port, controllerPort] });
-      process.removeListener('exit', killOnExit);
-      throw new Error(
-        `the Kafka broker was not ready after ${START_TIMEOUT_MS / 1000} s` +
-          `\n${await brokerLogTail(dataDir)}`,
-      );
+      await failStart(`the Kafka broker was not ready after ${START_TIMEOUT_MS / 1000} s`);
     }
-    ready = (await logContains(logFile, STARTED_LINE)) && (await isPortOpen(port));
-    if (!ready) await sleep(POLL_MS);
+    // The log line alone is not enough: the acceptor must take connections too.
+    if ((await logContains(logFile, STARTED_LINE)) && (await isPortOpen(port))) break;
+    await sleep(POLL_MS);
   }
   if (detached) child.unref();
 
   const startMs = Date.now() - started;
   const brokers = `127.0.0.1:${port}`;
   log(`broker ${brokers} ready in ${startMs} ms (pid ${pid}, data ${dataDir})`);
-
-  let stopping;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await stopProcess(pid, { exited, ports: [port, controllerPort] });
-      process.removeListener('exit', killOnExit);
-      await fs.rm(path.join(dataDir, PID_FILE), { force: true });
-      if (ownsDataDir) await fs.rm(dataDir, { recursive: true, force: true });
-    })());
+  const stop = () => shutDown({ removeDataDir: ownsDataDir });
 
   return { brokers, port, pid, dataDir, logFile, startMs, stop };
 }
@@ -265,7 +270,7 @@ export async function startKafka({ port, dataDir, log = stderrLog, detached = fa
  * @returns {Promise<boolean>} whether a running broker was found and stopped
  */
 export async function stopKafka({ dataDir = DEFAULT_RUN_DIR } = {}) {
-  dataDir = path.resolve(dataDir);
+  dataDir = await fs.realpath(dataDir).catch(() => path.resolve(dataDir));
   const pidFile = path.join(dataDir, PID_FILE);
   const pid = Number.parseInt(await fs.readFile(pidFile, 'utf8').catch(() => ''), 10);
   let stopped = false;
@@ -369,7 +374,6 @@ async function hasCompleteLibs() {
 
 /** Stops a broker left over from an earlier run in `dir`, then empties it. */
 async function resetRunDir(dir, log) {
-  await fs.mkdir(dir, { recursive: true });
   const entries = await fs.readdir(dir);
   if (entries.length > 0) {
     if (!entries.includes(RUN_DIR_MARKER)) {

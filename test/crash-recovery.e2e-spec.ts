@@ -19,7 +19,8 @@ describe('crash recovery', () => {
   let kafka: Kafka;
   let pool: Pool;
   const ingestors: IngestorProcess[] = [];
-  const env = { KAFKA_TOPIC: topic, KAFKA_GROUP_ID: `ingestor-${topic}`, LOG_LEVEL: 'warn' };
+  // A short session lets the group notice a killed member quickly.
+  const env = { KAFKA_TOPIC: topic, KAFKA_GROUP_ID: `ingestor-${topic}`, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '6000' };
   const stored = async (): Promise<number> =>
     Number((await pool.query(`SELECT count(*) FROM events WHERE ce_id LIKE $1`, [`${run}-e%`])).rows[0].count);
 

@@ -153,6 +153,8 @@ describe('ingestion from Kafka into PostgreSQL', () => {
         const token = await pool.query(`SELECT parent_key FROM tokens WHERE jti = $1`, [child]);
         expect(token.rows[0]?.parent_key).toMatch(new RegExp(`#${parent}$`));
       }
+      const anomalies = await pool.query('SELECT DISTINCT rule FROM anomalies WHERE request_id = $1 ORDER BY rule', [scenario.requestId]);
+      expect(anomalies.rows.map((row) => row.rule)).toEqual([...scenario.expect.anomalies].sort());
       // Every hop's token is the one an exchange of this request issued, or its subject token.
       const unlinked = await count(
         `SELECT count(*) FROM hops h WHERE h.request_id = $1 AND NOT EXISTS

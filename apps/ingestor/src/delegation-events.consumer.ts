@@ -1,3 +1,4 @@
+import type { AnomalyPolicy } from '@app/anomalies';
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
 import { DLQ_HEADERS, dlqTopicOf } from '@app/contract';
 import { describeDecodeError, EventDecoder, IngestBatchService, type IncomingMessage } from '@app/ingestion';
@@ -18,6 +19,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
   private consumer?: Consumer;
   private producer?: Producer;
   private readonly decoder: EventDecoder;
+  private readonly policy: AnomalyPolicy;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: IngestorEnv,
@@ -31,6 +33,12 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
       maxActDepth: config.MAX_ACT_DEPTH,
       maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
     });
+    this.policy = {
+      maxDelegationDepth: config.POLICY_MAX_DELEGATION_DEPTH,
+      maxDelegatedLifetimeMs: config.POLICY_MAX_DELEGATED_LIFETIME_S * 1000,
+      federation: new Set(config.POLICY_FEDERATION),
+      trustedIssuers: new Map(Object.entries(config.POLICY_TRUSTED_ISSUERS).map(([tenant, issuers]) => [tenant, new Set(issuers)])),
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,7 +53,12 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     }
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({ groupId: this.config.KAFKA_GROUP_ID, maxBytesPerPartition: 4 * 1024 * 1024 });
+    this.consumer = this.kafka.consumer({
+      groupId: this.config.KAFKA_GROUP_ID,
+      sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.floor(this.config.KAFKA_SESSION_TIMEOUT_MS / 5),
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
@@ -66,7 +79,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     }));
     this.metrics.consumed.inc(messages.length);
 
-    const result = await this.ingest.ingest(this.decoder, messages);
+    const result = await this.ingest.ingest(this.decoder, this.policy, messages);
     if (result.rejected.length > 0) {
       // Unchanged value, key and headers, plus why and where from: nothing is lost.
       await this.producer!.send({

@@ -27,6 +27,8 @@ export const commonEnvSchema = z.object({
 
 export const ingestorEnvSchema = commonEnvSchema.extend({
   KAFKA_GROUP_ID: z.string().min(1).default('provenant-ingestor'),
+  /** How long the group waits for a silent member (crashed) before giving its partitions away. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(30000),
   /** Port of the ingestor's own /healthz, /readyz and /metrics. */
   INGESTOR_PORT: port.default(4001),
   MAX_EVENT_BYTES: positiveInt.default(DEFAULT_LIMITS.maxEventBytes),
@@ -36,6 +38,29 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
   KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
+  /** Anomaly policy: delegates allowed after the origin. */
+  POLICY_MAX_DELEGATION_DEPTH: positiveInt.max(64).default(6),
+  /** Anomaly policy: longest lifetime of a delegated token, in seconds. */
+  POLICY_MAX_DELEGATED_LIFETIME_S: positiveInt.default(86400),
+  /** Tenant pairs allowed to delegate across: `acme>acme-eu,globex>acme`. */
+  POLICY_FEDERATION: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((pair) => pair.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^>\s]+>[^>\s]+$/, 'expected from>to pairs separated by commas'))),
+  /** Trusted token issuers per tenant, as JSON: `{"acme":["https://sts.acme.example"]}`. */
+  POLICY_TRUSTED_ISSUERS: z
+    .string()
+    .default('{}')
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.array(z.string()))),
 });
 
 export type CommonEnv = z.infer<typeof commonEnvSchema>;

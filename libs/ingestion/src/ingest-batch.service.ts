@@ -1,5 +1,14 @@
-import { EventStoreRepository, type StoredAnomaly } from '@app/persistence';
+import { evaluateAnomalies, type AnomalyPolicy } from '@app/anomalies';
+import {
+  EventStoreRepository,
+  RequestGraphRepository,
+  SYSTEM_SCOPE,
+  type AnomalyRow,
+  type EventGraph,
+  type StoredAnomaly,
+} from '@app/persistence';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import type { DecodeError } from './decode-error';
 import type { EventDecoder, RawMessage } from './event-decoder';
 import { toEventGraph, type MessagePosition } from './event-graph.mapper';
@@ -26,9 +35,12 @@ export interface IngestBatchResult {
  */
 @Injectable()
 export class IngestBatchService {
-  constructor(private readonly store: EventStoreRepository) {}
+  constructor(
+    private readonly store: EventStoreRepository,
+    private readonly graphs: RequestGraphRepository,
+  ) {}
 
-  async ingest(decoder: EventDecoder, messages: IncomingMessage[]): Promise<IngestBatchResult> {
+  async ingest(decoder: EventDecoder, policy: AnomalyPolicy, messages: IncomingMessage[]): Promise<IngestBatchResult> {
     const rejected: RejectedMessage[] = [];
     const graphs = [];
     for (const message of messages) {
@@ -36,7 +48,24 @@ export class IngestBatchService {
       if (result.ok) graphs.push(toEventGraph(result.event, result.credentials, message.position));
       else rejected.push({ message, error: result.error });
     }
-    const { stored, duplicates, anomalies } = await this.store.storeBatch(graphs);
+    const { stored, duplicates, anomalies } = await this.store.storeBatch(graphs, (client, fresh) =>
+      this.detectAnomalies(client, fresh, policy),
+    );
     return { stored: stored.length, duplicates, rejected, anomalies };
+  }
+
+  /**
+   * Re-evaluates every request the new facts touch: their own requests, and those a late
+   * revocation or lifecycle change reaches. Rules are monotone, so this converges on the
+   * same anomalies whatever the arrival order.
+   */
+  private async detectAnomalies(client: PoolClient, fresh: EventGraph[], policy: AnomalyPolicy): Promise<AnomalyRow[]> {
+    const requestIds = new Set<string>();
+    for (const graph of fresh) if (graph.event.requestId) requestIds.add(graph.event.requestId);
+    const changed = fresh.flatMap((graph) => graph.changes.map((change) => change.principal));
+    const revoked = fresh.flatMap((graph) => graph.tokens.filter((token) => token.revokedAt !== null).map((token) => token.key));
+    for (const requestId of await this.graphs.requestsAffectedBy(client, changed, revoked)) requestIds.add(requestId);
+    const loaded = await this.graphs.load(SYSTEM_SCOPE, [...requestIds], { client, forRules: true });
+    return [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy));
   }
 }

@@ -3,6 +3,12 @@ import type { PoolClient } from 'pg';
 import { DatabaseService } from './database.service';
 import type { AnomalyRow, EventGraph, PrincipalRow, StoredAnomaly, TokenRow } from './graph-rows';
 
+/**
+ * Runs inside the batch's transaction once its rows are written, and returns the
+ * anomalies the new facts reveal; they commit (or roll back) with the batch.
+ */
+export type AfterStore = (client: PoolClient, stored: EventGraph[]) => Promise<AnomalyRow[]>;
+
 export interface StoreBatchResult {
   /** Events new to the store, in input order. */
   stored: EventGraph[];
@@ -58,7 +64,7 @@ const json = (value: unknown): string => JSON.stringify(value);
 export class EventStoreRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async storeBatch(graphs: EventGraph[]): Promise<StoreBatchResult> {
+  async storeBatch(graphs: EventGraph[], afterStore?: AfterStore): Promise<StoreBatchResult> {
     if (graphs.length === 0) return { stored: [], duplicates: 0, anomalies: [] };
     return this.database.transaction(async (client) => {
       const fresh = await this.insertEvents(client, graphs);
@@ -75,7 +81,8 @@ export class EventStoreRepository {
       await this.insertExchanges(client, withIds(all('exchanges')));
       await this.insertHops(client, withIds(all('hops')));
       await this.insertChanges(client, withIds(all('changes')));
-      const anomalies = await this.insertAnomalies(client, all('anomalies'));
+      const derived = afterStore && stored.length > 0 ? await afterStore(client, stored) : [];
+      const anomalies = await this.insertAnomalies(client, [...all('anomalies'), ...derived]);
       return { stored, duplicates: graphs.length - stored.length, anomalies };
     });
   }

@@ -4,3 +4,6 @@ export * from './database.service';
 export * from './graph-rows';
 export * from './event-store.repository';
 export * from './persistence.module';
+export * from './request-graph';
+export * from './tenant-scope';
+export * from './request-graph.repository';

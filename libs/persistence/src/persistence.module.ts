@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseService, type DatabaseOptions } from './database.service';
 import { EventStoreRepository } from './event-store.repository';
+import { RequestGraphRepository } from './request-graph.repository';
 
 /** The database at the edge: the shared pool, Prisma, and the repositories. */
 @Module({})
@@ -9,8 +10,8 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       global: true,
-      providers: [{ provide: DatabaseService, useValue: new DatabaseService(options) }, EventStoreRepository],
-      exports: [DatabaseService, EventStoreRepository],
+      providers: [{ provide: DatabaseService, useValue: new DatabaseService(options) }, EventStoreRepository, RequestGraphRepository],
+      exports: [DatabaseService, EventStoreRepository, RequestGraphRepository],
     };
   }
 }

@@ -182,6 +182,9 @@ CREATE INDEX "token_exchanges_issued_token_key_idx" ON "token_exchanges"("issued
 CREATE INDEX "token_exchanges_subject_token_key_idx" ON "token_exchanges"("subject_token_key");
 
 -- CreateIndex
+CREATE INDEX "token_exchanges_subject_id_idx" ON "token_exchanges"("subject_id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "hops_event_id_key" ON "hops"("event_id");
 
 -- CreateIndex

@@ -1,0 +1,4 @@
+// Anomaly rules: one small file per rule under rules/, evaluated on a request's stored
+// facts through the provenance reconstruction. Pure: no I/O.
+export * from './anomaly-rule';
+export * from './evaluate-anomalies';

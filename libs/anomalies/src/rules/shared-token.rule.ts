@@ -1,0 +1,25 @@
+import type { AnomalyRule, Finding } from '../anomaly-rule';
+
+/** One token presented by different actors (here or in any other request). */
+export const sharedTokenRule: AnomalyRule = {
+  rule: 'SHARED_TOKEN',
+  severity: 'HIGH',
+  evaluate({ graph }) {
+    const findings: Finding[] = [];
+    const reported = new Set<string>();
+    for (const hop of graph.hops) {
+      if (!hop.tokenKey || reported.has(hop.tokenKey)) continue;
+      const presenters = graph.presenters.get(hop.tokenKey) ?? [];
+      if (presenters.length < 2) continue;
+      reported.add(hop.tokenKey);
+      findings.push({
+        subject: hop.tokenKey,
+        tenant: hop.tenant,
+        targetTenant: hop.target.tenant,
+        summary: `token ${hop.tokenKey} was presented by ${presenters.length} different actors`,
+        details: { tokenKey: hop.tokenKey, actors: presenters.length },
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,22 @@
+import type { AnomalyRule, Finding } from '../anomaly-rule';
+
+/** A token's issuer is not trusted for the tenant it claims (tenants with a trust list). */
+export const untrustedIssuerRule: AnomalyRule = {
+  rule: 'UNTRUSTED_ISSUER',
+  severity: 'HIGH',
+  evaluate({ graph, policy }) {
+    const findings: Finding[] = [];
+    for (const token of graph.tokens.values()) {
+      const trusted = policy.trustedIssuers.get(token.tenant);
+      if (!trusted || !token.issuer || trusted.has(token.issuer)) continue;
+      findings.push({
+        subject: token.key,
+        tenant: token.tenant,
+        targetTenant: null,
+        summary: `token ${token.key} claims tenant ${token.tenant} but was issued by ${token.issuer}, which that tenant does not trust`,
+        details: { tokenKey: token.key, issuer: token.issuer },
+      });
+    }
+    return findings;
+  },
+};

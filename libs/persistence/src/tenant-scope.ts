@@ -1,0 +1,17 @@
+/**
+ * Who the data is read for. Every read repository method takes one, so no caller can
+ * forget visibility: a caller sees an event when its owning tenant, or its target tenant,
+ * is one of the scope's tenants. `system` is for the ingestor's own rule evaluation.
+ */
+export type TenantScope =
+  | { readonly kind: 'tenants'; readonly tenants: readonly string[] }
+  | { readonly kind: 'system' };
+
+export const SYSTEM_SCOPE: TenantScope = Object.freeze({ kind: 'system' });
+
+export function tenantScope(tenants: readonly string[]): TenantScope {
+  return Object.freeze({ kind: 'tenants', tenants: Object.freeze([...tenants]) });
+}
+
+/** The scope as one SQL parameter: NULL reads everything (system), else a text[]. */
+export const scopeParam = (scope: TenantScope): string[] | null => (scope.kind === 'system' ? null : [...scope.tenants]);

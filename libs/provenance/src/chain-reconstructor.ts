@@ -1,0 +1,147 @@
+import type { ExchangeView, HopView, PrincipalView, RequestGraph } from '@app/persistence';
+import { actChain, byTimeThen, exchangeLineage, exchangesByIssuedToken } from './token-lineage';
+
+export const GAP_KINDS = [
+  /** A hop names a parent hop that was never observed. */
+  'MISSING_PARENT_HOP',
+  /** A hop presented a token whose issuing exchange was never observed. */
+  'UNLINKED_TOKEN',
+  /** A hop acts for someone else without presenting any token. */
+  'NO_TOKEN',
+  /** The token's `act` claims name other actors than the observed exchanges. */
+  'ACT_MISMATCH',
+  /** The hop's actor is not the delegate the token was issued to. */
+  'ACTOR_NOT_TOKEN_HOLDER',
+  /** The hop claims to act for someone other than the token's origin. */
+  'ON_BEHALF_OF_MISMATCH',
+] as const;
+export type GapKind = (typeof GAP_KINDS)[number];
+
+export interface Gap {
+  kind: GapKind;
+  hopId: string | null;
+  tokenKey: string | null;
+  detail: string;
+}
+
+export interface Provenance {
+  requestId: string;
+  origin: PrincipalView | null;
+  /** Origin first, then each delegate in order. */
+  chain: PrincipalView[];
+  /** Oldest first. */
+  hops: HopView[];
+  exchanges: ExchangeView[];
+  gaps: Gap[];
+  complete: boolean;
+  /** The exchanges behind each hop's token, oldest first, by hop id. */
+  lineageByHop: Map<string, ExchangeView[]>;
+}
+
+const same = (a: PrincipalView | null | undefined, b: PrincipalView | null | undefined): boolean =>
+  !!a && !!b && a.ref === b.ref;
+
+/** Depth of each hop in the hop tree (0 for a root), bounded against cycles. */
+function hopDepths(hops: HopView[]): Map<string, number> {
+  const byId = new Map(hops.map((hop) => [hop.hopId, hop]));
+  const depths = new Map<string, number>();
+  for (const hop of hops) {
+    let depth = 0;
+    let parent = hop.parentHopId ? byId.get(hop.parentHopId) : undefined;
+    const seen = new Set([hop.hopId]);
+    while (parent && !seen.has(parent.hopId)) {
+      seen.add(parent.hopId);
+      depth += 1;
+      parent = parent.parentHopId ? byId.get(parent.parentHopId) : undefined;
+    }
+    depths.set(hop.hopId, depth);
+  }
+  return depths;
+}
+
+/**
+ * Who acted on whose behalf, from what was observed. The origin and the chain come from
+ * the token lineage behind the deepest hop (each exchange: subject → actor); the hops'
+ * own links and the tokens' `act` claims are cross-checked against it, and every
+ * disagreement or missing piece becomes a gap. The result depends only on the set of
+ * stored facts, never on the order they arrived in.
+ */
+export function reconstruct(graph: RequestGraph): Provenance {
+  const hops = [...graph.hops].sort(byTimeThen((hop) => hop.hopId));
+  const exchanges = [...graph.exchanges].sort(byTimeThen((x) => x.issuedTokenKey));
+  const byIssued = exchangesByIssuedToken(exchanges);
+  const hopIds = new Set(hops.map((hop) => hop.hopId));
+  const gaps: Gap[] = [];
+  const lineageByHop = new Map<string, ExchangeView[]>();
+
+  for (const hop of hops) {
+    const lineage = hop.tokenKey ? exchangeLineage(graph, hop.tokenKey, byIssued) : [];
+    lineageByHop.set(hop.hopId, lineage);
+  }
+
+  // The leading lineage: the deepest hop's (latest on a tie), else the longest exchange chain.
+  const depths = hopDepths(hops);
+  const leaf = [...hops].sort((a, b) => (depths.get(b.hopId)! - depths.get(a.hopId)!) || byTimeThen<HopView>((hop) => hop.hopId)(b, a))[0];
+  let lineage = leaf ? lineageByHop.get(leaf.hopId)! : [];
+  if (lineage.length === 0) {
+    for (const hop of hops) if (lineageByHop.get(hop.hopId)!.length > lineage.length) lineage = lineageByHop.get(hop.hopId)!;
+  }
+  if (lineage.length === 0 && exchanges.length > 0) {
+    const subjects = new Set(exchanges.map((x) => x.subjectTokenKey));
+    const newest = [...exchanges].reverse().find((x) => !subjects.has(x.issuedTokenKey)) ?? exchanges[exchanges.length - 1]!;
+    lineage = exchangeLineage(graph, newest.issuedTokenKey, byIssued);
+  }
+
+  let origin: PrincipalView | null;
+  const chain: PrincipalView[] = [];
+  if (lineage.length > 0) {
+    origin = lineage[0]!.subject;
+    chain.push(origin);
+    for (const exchange of lineage) if (!same(chain[chain.length - 1], exchange.actor)) chain.push(exchange.actor);
+  } else {
+    const root = hops.find((hop) => !hop.parentHopId || !hopIds.has(hop.parentHopId));
+    origin = root ? (root.onBehalfOf ?? root.actor) : null;
+    if (origin) chain.push(origin);
+    for (const hop of hops) if (!chain.some((p) => same(p, hop.actor))) chain.push(hop.actor);
+  }
+
+  for (const hop of hops) {
+    const hopLineage = lineageByHop.get(hop.hopId)!;
+    if (hop.parentHopId && !hopIds.has(hop.parentHopId)) {
+      gaps.push({ kind: 'MISSING_PARENT_HOP', hopId: hop.hopId, tokenKey: null, detail: `hop ${hop.hopId} names parent hop ${hop.parentHopId}, which was never observed` });
+    }
+    const actsForOther = hop.onBehalfOf !== null && !same(hop.onBehalfOf, hop.actor);
+    if (!hop.tokenKey) {
+      if (actsForOther) gaps.push({ kind: 'NO_TOKEN', hopId: hop.hopId, tokenKey: null, detail: `hop ${hop.hopId} acts on behalf of ${hop.onBehalfOf!.id} without presenting a token` });
+      continue;
+    }
+    if (hopLineage.length === 0) {
+      if (actsForOther) {
+        gaps.push({ kind: 'UNLINKED_TOKEN', hopId: hop.hopId, tokenKey: hop.tokenKey, detail: `the exchange that issued the token presented at hop ${hop.hopId} was never observed` });
+      }
+      continue;
+    }
+    const holder = hopLineage[hopLineage.length - 1]!.actor;
+    if (!same(holder, hop.actor)) {
+      gaps.push({ kind: 'ACTOR_NOT_TOKEN_HOLDER', hopId: hop.hopId, tokenKey: hop.tokenKey, detail: `hop ${hop.hopId} is performed by ${hop.actor.id} with a token issued to ${holder.id}` });
+    }
+    if (hop.onBehalfOf && !same(hop.onBehalfOf, hopLineage[0]!.subject)) {
+      gaps.push({ kind: 'ON_BEHALF_OF_MISMATCH', hopId: hop.hopId, tokenKey: hop.tokenKey, detail: `hop ${hop.hopId} claims to act for ${hop.onBehalfOf.id}, its token carries the authority of ${hopLineage[0]!.subject.id}` });
+    }
+    // Compare only what both sides know: the act claims (current actor first) against
+    // the observed delegates (newest first). Unobserved older exchanges are no mismatch.
+    const claimed = actChain(graph.tokens.get(hop.tokenKey)?.claims ?? null);
+    const observed = hopLineage.map((x) => x.actor.id).reverse();
+    const disagreement = claimed.findIndex((sub, i) => i < observed.length && sub !== observed[i]);
+    if (claimed.length > 0 && disagreement >= 0) {
+      gaps.push({
+        kind: 'ACT_MISMATCH',
+        hopId: hop.hopId,
+        tokenKey: hop.tokenKey,
+        detail: `the token at hop ${hop.hopId} claims actor ${claimed[disagreement]} at act level ${disagreement + 1}; the observed exchange names ${observed[disagreement]}`,
+      });
+    }
+  }
+
+  return { requestId: graph.requestId, origin, chain, hops, exchanges, gaps, complete: gaps.length === 0 && hops.length > 0, lineageByHop };
+}

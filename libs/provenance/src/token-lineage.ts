@@ -1,0 +1,63 @@
+import type { ExchangeView, RequestGraph, TokenView } from '@app/persistence';
+
+/** Bound on lineage walks: a cycle or a hostile chain cannot loop forever. */
+export const MAX_LINEAGE = 64;
+
+/**
+ * The exchanges a token derives from, oldest first: the first one's subject is whose
+ * authority the token carries, each exchange's actor a delegate in order.
+ */
+export function exchangeLineage(graph: RequestGraph, tokenKey: string, byIssued: Map<string, ExchangeView>): ExchangeView[] {
+  const lineage: ExchangeView[] = [];
+  const seen = new Set<string>();
+  let key: string | null = tokenKey;
+  while (key !== null && !seen.has(key) && lineage.length < MAX_LINEAGE) {
+    seen.add(key);
+    const exchange = byIssued.get(key);
+    if (!exchange) break;
+    lineage.push(exchange);
+    key = exchange.subjectTokenKey;
+  }
+  return lineage.reverse();
+}
+
+/** Tokens from `tokenKey` up through its parents, the token itself first. */
+export function tokenAncestry(tokens: Map<string, TokenView>, tokenKey: string): TokenView[] {
+  const out: TokenView[] = [];
+  const seen = new Set<string>();
+  let key: string | null = tokenKey;
+  while (key !== null && !seen.has(key) && out.length < MAX_LINEAGE) {
+    seen.add(key);
+    const token = tokens.get(key);
+    if (!token) break;
+    out.push(token);
+    key = token.parentKey;
+  }
+  return out;
+}
+
+/** The `act` claim chain of RFC 8693 §4.1, current actor first. */
+export function actChain(claims: Record<string, unknown> | null): string[] {
+  const subs: string[] = [];
+  let current: unknown = claims?.act;
+  while (typeof current === 'object' && current !== null && subs.length < MAX_LINEAGE) {
+    const sub = (current as { sub?: unknown }).sub;
+    subs.push(typeof sub === 'string' ? sub : '');
+    current = (current as { act?: unknown }).act;
+  }
+  return subs;
+}
+
+/** The first exchange issuing each token (a token issued twice keeps its first story). */
+export function exchangesByIssuedToken(exchanges: ExchangeView[]): Map<string, ExchangeView> {
+  const byIssued = new Map<string, ExchangeView>();
+  for (const exchange of [...exchanges].sort(byTimeThen((x) => `${x.issuedTokenKey}|${x.subjectTokenKey}|${x.actor.ref}`))) {
+    if (!byIssued.has(exchange.issuedTokenKey)) byIssued.set(exchange.issuedTokenKey, exchange);
+  }
+  return byIssued;
+}
+
+export function byTimeThen<T extends { occurredAt: Date }>(tie: (item: T) => string) {
+  return (a: T, b: T): number =>
+    a.occurredAt.getTime() - b.occurredAt.getTime() || (tie(a) < tie(b) ? -1 : tie(a) > tie(b) ? 1 : 0);
+}
