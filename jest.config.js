@@ -4,9 +4,14 @@
 const swc = ['@swc/jest', JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  // jose ships ESM only; it is compiled like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  // jose and NestJS 12 ship ESM only; jest (unlike Node 20.19+) cannot require ESM, so they
+  // are compiled like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs)/)'],
+  moduleNameMapper: {
+    '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
+    // The generated Prisma client imports its own files with .js extensions.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   testEnvironment: 'node',
 };
 

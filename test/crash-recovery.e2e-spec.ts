@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { expectedCounts, generateTraffic } from '../scripts/lib/traffic.mjs';
 import { expectEventually } from './support/eventually';
 import { createTopics, testKafka, testPool, uniqueSuffix } from './support/infra';
-import { startIngestor, stopIngestor, type IngestorProcess } from './support/ingestor-process';
+import { startIngestor, stopIngestor, type IngestorProcess } from './support/service-process';
 
 /**
  * kill -9 of the ingestor in the middle of a real stream, twice: afterwards every event

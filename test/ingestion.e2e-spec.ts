@@ -2,7 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { expectEventually } from './support/eventually';
 import { collectTopic, createTopics, kcatProduce, testKafka, testPool, uniqueSuffix, type ConsumedMessage } from './support/infra';
-import { startIngestor, stopIngestor, type IngestorProcess } from './support/ingestor-process';
+import { startIngestor, stopIngestor, type IngestorProcess } from './support/service-process';
 import { loadScenario, scenarioNames, shuffled } from './support/scenarios';
 
 const STRUCTURED = { 'content-type': 'application/cloudevents+json; charset=UTF-8' };

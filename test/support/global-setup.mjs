@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startKafka } from '../../scripts/kafka.mjs';
 import { createDatabase, migrate } from '../../scripts/db.mjs';
+import { ensureDevKeys } from '../../scripts/dev-keys.mjs';
 
 export default async function globalSetup() {
   const started = Date.now();
@@ -16,6 +17,7 @@ export default async function globalSetup() {
   await createDatabase(databaseUrl.toString());
   await migrate(databaseUrl.toString());
 
+  ensureDevKeys();
   const dataDir = mkdtempSync(join(tmpdir(), 'provenant-test-kafka-'));
   const kafka = await startKafka({ port: await freePort(), dataDir, log: () => {} });
 

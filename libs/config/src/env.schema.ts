@@ -63,5 +63,40 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
     .pipe(z.record(z.string(), z.array(z.string()))),
 });
 
+/** Where the development key lives (see scripts/dev-keys.mjs); never used in production. */
+export const DEV_JWKS_FILE = '.cache/dev-auth/jwks.json';
+
+export const apiEnvSchema = commonEnvSchema
+  .extend({
+    PORT: port.default(4000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    AUTH_JWKS_URL: z.string().url().refine((url) => /^https?:\/\//.test(url), 'expected an http(s) URL').optional(),
+    AUTH_JWKS_FILE: z.string().min(1).optional(),
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).optional(),
+    GRAPHQL_MAX_DEPTH: positiveInt.max(64).default(12),
+    GRAPHQL_MAX_COMPLEXITY: positiveInt.default(2000),
+    HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'expected a size such as 100kb').default('100kb'),
+  })
+  .superRefine((env, ctx) => {
+    // In development the demo's local key is trusted by default; production names its own.
+    const production = env.NODE_ENV === 'production';
+    if (env.AUTH_JWKS_URL && env.AUTH_JWKS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_FILE'], message: 'set AUTH_JWKS_URL or AUTH_JWKS_FILE, not both' });
+    }
+    if (production) {
+      if (!env.AUTH_JWKS_URL && !env.AUTH_JWKS_FILE) ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required in production (or AUTH_JWKS_FILE)' });
+      if (!env.AUTH_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'required in production' });
+      if (!env.AUTH_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['AUTH_AUDIENCE'], message: 'required in production' });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    AUTH_JWKS_FILE: env.AUTH_JWKS_URL ? undefined : (env.AUTH_JWKS_FILE ?? DEV_JWKS_FILE),
+    AUTH_ISSUER: env.AUTH_ISSUER ?? 'provenant-dev',
+    AUTH_AUDIENCE: env.AUTH_AUDIENCE ?? 'provenant-api',
+  }));
+
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
 export type CommonEnv = z.infer<typeof commonEnvSchema>;
 export type IngestorEnv = z.infer<typeof ingestorEnvSchema>;

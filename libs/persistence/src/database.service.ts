@@ -6,6 +6,8 @@ import { PrismaClient } from './generated/prisma/client';
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
+  /** Called for every SQL statement sent (counted in metrics: proves set-based reads). */
+  onQuery?: () => void;
 }
 
 /**
@@ -21,6 +23,16 @@ export class DatabaseService implements OnModuleDestroy {
     this.pool = new Pool({ connectionString: options.url, max: options.poolSize });
     // An idle client that errors (database restarted) must not crash the process.
     this.pool.on('error', () => undefined);
+    const onQuery = options.onQuery;
+    if (onQuery) {
+      this.pool.on('connect', (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        client.query = ((...args: unknown[]) => {
+          onQuery();
+          return query(...args);
+        }) as typeof client.query;
+      });
+    }
     this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }
 

@@ -7,3 +7,6 @@ export * from './persistence.module';
 export * from './request-graph';
 export * from './tenant-scope';
 export * from './request-graph.repository';
+export * from './anomaly.repository';
+export * from './principal.repository';
+export * from './token.repository';

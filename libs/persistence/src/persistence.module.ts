@@ -2,6 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseService, type DatabaseOptions } from './database.service';
 import { EventStoreRepository } from './event-store.repository';
 import { RequestGraphRepository } from './request-graph.repository';
+import { AnomalyRepository } from './anomaly.repository';
+import { PrincipalRepository } from './principal.repository';
+import { TokenRepository } from './token.repository';
 
 /** The database at the edge: the shared pool, Prisma, and the repositories. */
 @Module({})
@@ -10,8 +13,8 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       global: true,
-      providers: [{ provide: DatabaseService, useValue: new DatabaseService(options) }, EventStoreRepository, RequestGraphRepository],
-      exports: [DatabaseService, EventStoreRepository, RequestGraphRepository],
+      providers: [{ provide: DatabaseService, useValue: new DatabaseService(options) }, EventStoreRepository, RequestGraphRepository, AnomalyRepository, PrincipalRepository, TokenRepository],
+      exports: [DatabaseService, EventStoreRepository, RequestGraphRepository, AnomalyRepository, PrincipalRepository, TokenRepository],
     };
   }
 }

@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export type ServiceName = 'ingestor' | 'api';
+
 export interface IngestorProcess {
   child: ChildProcess;
   port: number;
@@ -26,10 +28,15 @@ export interface IngestorProcess {
 }
 
 /** Starts the built ingestor as a real process against this run's broker and database. */
-export async function startIngestor(env: Record<string, string>): Promise<IngestorProcess> {
+export function startIngestor(env: Record<string, string>): Promise<IngestorProcess> {
+  return startService('ingestor', env);
+}
+
+/** Starts a built Provenant process (ingestor or API) and waits until /readyz says ready. */
+export async function startService(name: ServiceName, env: Record<string, string>): Promise<IngestorProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/ingestor/src/main.js')], {
+  const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -37,7 +44,7 @@ export async function startIngestor(env: Record<string, string>): Promise<Ingest
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl(),
       KAFKA_BROKERS: brokers().join(','),
-      INGESTOR_PORT: String(port),
+      [name === 'api' ? 'PORT' : 'INGESTOR_PORT']: String(port),
       KAFKA_TOPIC_PARTITIONS: '3',
       ...env,
     },
@@ -48,14 +55,14 @@ export async function startIngestor(env: Record<string, string>): Promise<Ingest
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   await expectEventually(
     async () => {
-      if (child.exitCode !== null) throw new Error(`ingestor exited early:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`${name} exited early:\n${output}`);
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (response.status !== 200) throw new Error(`not ready: ${await response.text()}`);
     },
     { timeoutMs: 60_000, intervalMs: 200 },
   ).catch((error: Error) => {
     child.kill('SIGKILL');
-    throw new Error(`${error.message}\n--- ingestor output ---\n${output}`);
+    throw new Error(`${error.message}\n--- ${name} output ---\n${output}`);
   });
   return { child, port, output: () => output, exited };
 }

@@ -1,0 +1,107 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { JwtVerifier, Public, type Caller } from '@app/auth';
+import { APP_CONFIG, type ApiEnv } from '@app/config';
+import { InvestigationModule } from '@app/investigation';
+import { createKafka } from '@app/kafka';
+import { HealthController, METRICS_REGISTRY, READINESS_CHECKS, type ReadinessCheck } from '@app/observability';
+import { DatabaseService, PersistenceModule } from '@app/persistence';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { Request } from 'express';
+import type { Logger } from 'pino';
+import { ApiMetrics } from './api.metrics';
+import { API_LOGGER } from './api.tokens';
+import { AuthGuard, JWT_VERIFIER } from './auth/auth.guard';
+import type { GraphqlContext } from './auth/graphql-context';
+import { formatGraphqlError } from './error-formatter';
+import { AnomalyFeed } from './graphql/anomaly-feed.service';
+import { AnomalyResolver } from './graphql/anomaly.resolver';
+import { PrincipalResolver } from './graphql/principal.resolver';
+import { ProvenanceResolver } from './graphql/provenance.resolver';
+import { queryLimitsPlugin } from './graphql/query-limits.plugin';
+import { TokenResolver } from './graphql/token.resolver';
+
+// Health endpoints are public; everything else must say who may call it.
+Public()(HealthController);
+
+/** Schema-first clients read this file; a test fails when it drifts from the code. */
+export const SCHEMA_FILE = 'apps/api/schema.gql';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiEnv, logger: Logger): DynamicModule {
+    const metrics = new ApiMetrics();
+    const verifier = new JwtVerifier({ jwksUrl: config.AUTH_JWKS_URL, jwksFile: config.AUTH_JWKS_FILE, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+    const production = config.NODE_ENV === 'production';
+    return {
+      module: ApiModule,
+      imports: [
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, onQuery: () => metrics.databaseQueries.inc() }),
+        InvestigationModule,
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          buildSchemaOptions: { dateScalarMode: 'isoDate' },
+          introspection: !production,
+          playground: false,
+          csrfPrevention: true,
+          plugins: [queryLimitsPlugin({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY })],
+          includeStacktraceInErrorResponses: false,
+          formatError: formatGraphqlError,
+          context: ({ req, extra }: { req?: Request; extra?: { caller?: Caller } }): GraphqlContext =>
+            extra?.caller ? { caller: extra.caller } : { req },
+          subscriptions: {
+            'graphql-ws': {
+              path: '/graphql',
+              // A socket is authenticated once, at connection; a bad token closes it (4403).
+              onConnect: async (context: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+                const authorization = context.connectionParams?.authorization;
+                try {
+                  (context.extra as { caller?: Caller }).caller = await verifier.verify(typeof authorization === 'string' ? authorization : undefined);
+                  return true;
+                } catch {
+                  return false;
+                }
+              },
+            },
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: API_LOGGER, useValue: logger },
+        { provide: JWT_VERIFIER, useValue: verifier },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: METRICS_REGISTRY, useValue: metrics.registry },
+        AnomalyFeed,
+        ProvenanceResolver,
+        AnomalyResolver,
+        PrincipalResolver,
+        TokenResolver,
+        {
+          provide: READINESS_CHECKS,
+          useFactory: (database: DatabaseService): ReadinessCheck[] => [
+            { name: 'database', check: () => database.ping() },
+            {
+              name: 'kafka',
+              check: async () => {
+                const admin = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-api-ready`, brokers: config.KAFKA_BROKERS }, logger).admin();
+                await admin.connect();
+                try {
+                  await admin.describeCluster();
+                } finally {
+                  await admin.disconnect();
+                }
+              },
+            },
+          ],
+          inject: [DatabaseService],
+        },
+      ],
+    };
+  }
+}

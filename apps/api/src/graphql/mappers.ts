@@ -1,0 +1,95 @@
+import type { ProvenanceAnswer } from '@app/investigation';
+import type { HopView, PrincipalView, StoredAnomaly, TokenTreeRow, TokenView } from '@app/persistence';
+import type { Anomaly } from './models/anomaly.model';
+import type { Decision, GapKind, PrincipalKind, Severity } from './models/enums';
+import type { Hop } from './models/hop.model';
+import type { Principal } from './models/principal.model';
+import type { Provenance } from './models/provenance.model';
+import type { Token, TokenLineageNode } from './models/token.model';
+
+/** Domain views to GraphQL models: the only place the two shapes meet. */
+export const toPrincipal = (view: PrincipalView): Principal => ({
+  ref: view.ref,
+  id: view.id,
+  issuer: view.issuer,
+  tenant: view.tenant,
+  kind: view.kind as PrincipalKind,
+  displayName: view.displayName,
+});
+
+export const toToken = (view: TokenView | TokenTreeRow): Token => ({
+  key: view.key,
+  tenant: view.tenant,
+  issuer: view.issuer,
+  jti: view.jti,
+  fingerprint: view.fingerprint,
+  audience: view.audience,
+  scopes: view.scopes,
+  issuedAt: view.issuedAt,
+  expiresAt: view.expiresAt,
+  revokedAt: view.revokedAt,
+  parentKey: view.parentKey,
+});
+
+export const toAnomaly = (anomaly: StoredAnomaly): Anomaly => ({
+  id: anomaly.id,
+  rule: anomaly.rule,
+  severity: anomaly.severity as Severity,
+  requestId: anomaly.requestId,
+  detectedAt: anomaly.detectedAt,
+  summary: anomaly.summary,
+});
+
+export function toHop(hop: HopView, tokens: ReadonlyMap<string, TokenView>): Hop {
+  const token = hop.tokenKey ? tokens.get(hop.tokenKey) : undefined;
+  return {
+    hopId: hop.hopId,
+    parentHopId: hop.parentHopId,
+    requestId: hop.requestId,
+    actor: toPrincipal(hop.actor),
+    onBehalfOf: hop.onBehalfOf ? toPrincipal(hop.onBehalfOf) : null,
+    tool: hop.tool,
+    target: hop.target,
+    decision: hop.decision as Decision,
+    reason: hop.reason,
+    occurredAt: hop.occurredAt,
+    token: token ? toToken(token) : null,
+  };
+}
+
+export function toProvenance(answer: ProvenanceAnswer): Provenance {
+  const { provenance } = answer;
+  const tokens = new Map(answer.tokens.map((token) => [token.key, token]));
+  const exchangeOf = new Map(provenance.exchanges.map((x) => [x.issuedTokenKey, x]));
+  return {
+    requestId: provenance.requestId,
+    origin: provenance.origin ? toPrincipal(provenance.origin) : null,
+    chain: provenance.chain.map((principal, position) => ({ position, principal: toPrincipal(principal) })),
+    hops: provenance.hops.map((hop) => toHop(hop, tokens)),
+    tokens: [...tokens.values()]
+      .sort((a, b) => (a.issuedAt?.getTime() ?? 0) - (b.issuedAt?.getTime() ?? 0) || a.key.localeCompare(b.key))
+      .map((token) => {
+        const exchange = exchangeOf.get(token.key);
+        const parent = token.parentKey ? tokens.get(token.parentKey) : undefined;
+        return {
+          token: toToken(token),
+          parent: parent ? toToken(parent) : null,
+          actor: exchange ? toPrincipal(exchange.actor) : null,
+          subject: exchange ? toPrincipal(exchange.subject) : null,
+          grantType: exchange?.grantType ?? null,
+          exchangedAt: exchange?.occurredAt ?? null,
+        };
+      }),
+    gaps: provenance.gaps.map((gap) => ({ kind: gap.kind as GapKind, hopId: gap.hopId, tokenKey: gap.tokenKey, reason: gap.detail })),
+    anomalies: answer.anomalies.map(toAnomaly),
+    complete: provenance.complete,
+  };
+}
+
+export const toLineageNode = (row: TokenTreeRow): TokenLineageNode => ({
+  token: toToken(row),
+  depth: row.depth,
+  actor: row.actor,
+  subject: row.subject,
+  requestId: row.requestId,
+});

@@ -1,0 +1,19 @@
+import { Field, ObjectType } from '@nestjs/graphql';
+import { PrincipalKind } from './enums';
+
+@ObjectType({ description: 'Anything that acts or is acted for, identified by (tenant, issuer, id).' })
+export class Principal {
+  /** Internal handle for field resolvers; not exposed. */
+  ref!: string;
+  @Field() id!: string;
+  @Field() issuer!: string;
+  @Field() tenant!: string;
+  @Field(() => PrincipalKind) kind!: PrincipalKind;
+  @Field(() => String, { nullable: true }) displayName!: string | null;
+}
+
+@ObjectType({ description: 'One place in a chain: 0 is the origin, then each delegate in order.' })
+export class ChainLink {
+  @Field() position!: number;
+  @Field(() => Principal) principal!: Principal;
+}

@@ -1,0 +1,21 @@
+import { Roles, type Caller } from '@app/auth';
+import { InvestigationService } from '@app/investigation';
+import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { CurrentCaller } from '../auth/current-caller.decorator';
+import { toProvenance } from './mappers';
+import { Provenance } from './models/provenance.model';
+
+@Resolver(() => Provenance)
+export class ProvenanceResolver {
+  constructor(private readonly investigation: InvestigationService) {}
+
+  @Query(() => Provenance, { nullable: true, description: 'Null if the request is unknown or not visible to the caller.' })
+  @Roles('investigator')
+  async provenance(
+    @Args('requestId', { type: () => ID }) requestId: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Provenance | null> {
+    const answer = await this.investigation.provenance(caller.scope, requestId);
+    return answer ? toProvenance(answer) : null;
+  }
+}
