@@ -1,4 +1,4 @@
-import { Field, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { PrincipalKind } from './enums';
 
 @ObjectType({ description: 'Anything that acts or is acted for, identified by (tenant, issuer, id).' })
@@ -14,6 +14,6 @@ export class Principal {
 
 @ObjectType({ description: 'One place in a chain: 0 is the origin, then each delegate in order.' })
 export class ChainLink {
-  @Field() position!: number;
+  @Field(() => Int) position!: number;
   @Field(() => Principal) principal!: Principal;
 }
