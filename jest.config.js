@@ -1,7 +1,10 @@
 // Two tiers: `unit` specs beside the code (pure logic, no I/O) and `e2e` specs in test/
 // that run against a real Kafka broker and a real PostgreSQL database which the global
 // set-up starts and creates for this run alone.
-const swc = ['@swc/jest', JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8'))];
+const swc = [
+  '@swc/jest',
+  JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')),
+];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // jose and NestJS 12 ship ESM only; jest (unlike Node 20.19+) cannot require ESM, so they

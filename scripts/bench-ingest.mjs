@@ -33,8 +33,8 @@
 // databases are removed at the end, also on failure or Ctrl-C.
 //
 // Knobs (environment): BENCH_REQUESTS (45000), BENCH_NAIVE_MESSAGES (8000),
-// BENCH_NAIVE_SECONDS (30), BENCH_INGESTOR_NODE_OPTIONS (extra node options for the
-// ingestor process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_NO_BUILD=1
+// BENCH_NAIVE_SECONDS (30), BENCH_INGESTOR_NODE_ARGS (extra node arguments for the
+// ingestor process only, e.g. "--cpu-prof --cpu-prof-dir=prof"), BENCH_NO_BUILD=1
 // (measure the build already in dist/ instead of compiling first), DATABASE_URL (the
 // PostgreSQL server to use; the database name in it is ignored).
 
@@ -118,7 +118,8 @@ class CopyFrom {
   }
   handleCopyInResponse(connection) {
     const CHUNK = 256 * 1024;
-    for (let i = 0; i < this.payload.length; i += CHUNK) connection.sendCopyFromChunk(this.payload.subarray(i, i + CHUNK));
+    for (let i = 0; i < this.payload.length; i += CHUNK)
+      connection.sendCopyFromChunk(this.payload.subarray(i, i + CHUNK));
     connection.endCopyFrom();
   }
   handleCommandComplete(msg) {
@@ -158,16 +159,28 @@ function field(value) {
   const text = typeof value === 'string' ? value : String(value);
   return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : text;
 }
-const jsonField = (value) => (value === null || value === undefined ? '\\N' : field(JSON.stringify(value)));
-const arrayField = (items) => field(`{${(items ?? []).map((item) => `"${String(item).replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
-const copyPayload = (rows) => Buffer.from(rows.map((row) => `${row.join('\t')}\n`).join(''), 'utf8');
+const jsonField = (value) =>
+  value === null || value === undefined ? '\\N' : field(JSON.stringify(value));
+const arrayField = (items) =>
+  field(
+    `{${(items ?? []).map((item) => `"${String(item).replace(/["\\]/g, '\\$&')}"`).join(',')}}`,
+  );
+const copyPayload = (rows) =>
+  Buffer.from(rows.map((row) => `${row.join('\t')}\n`).join(''), 'utf8');
 
 // ---------------------------------------------------------------------------------------
 // The rows one event contributes, as in libs/ingestion/src/event-graph.mapper.ts, without
 // any validation.
 
-const tokenKeyOf = (token) => (token.jti !== undefined ? `jti:${token.issuer ?? ''}#${token.jti}` : `fp:${token.fingerprint}`);
-const principalOf = (ref, tenant) => ({ tenant: ref.tenant ?? tenant, issuer: ref.issuer, subject: ref.id, kind: ref.kind, displayName: ref.displayName ?? null });
+const tokenKeyOf = (token) =>
+  token.jti !== undefined ? `jti:${token.issuer ?? ''}#${token.jti}` : `fp:${token.fingerprint}`;
+const principalOf = (ref, tenant) => ({
+  tenant: ref.tenant ?? tenant,
+  issuer: ref.issuer,
+  subject: ref.id,
+  kind: ref.kind,
+  displayName: ref.displayName ?? null,
+});
 const principalKey = (p) => `${p.tenant}\u0000${p.issuer}\u0000${p.subject}`;
 const tokenOf = (token, tenant, extra = {}) => ({
   key: tokenKeyOf(token),
@@ -218,7 +231,10 @@ function* shuffled(items, window, seed) {
 async function preload(kafka, topic) {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+  });
   await admin.disconnect();
 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -230,12 +246,18 @@ async function preload(kafka, topic) {
   const flush = async () => {
     const messages = batch;
     batch = [];
-    const sending = producer.send({ topic, acks: -1, messages }).finally(() => inFlight.delete(sending));
+    const sending = producer
+      .send({ topic, acks: -1, messages })
+      .finally(() => inFlight.delete(sending));
     inFlight.add(sending);
     if (inFlight.size >= PRODUCE_IN_FLIGHT) await Promise.race(inFlight);
   };
   const run = `bench${randomBytes(3).toString('hex')}`;
-  for (const { key, value } of shuffled(generateTraffic({ requests: REQUESTS, seed: SEED, run }), SHUFFLE_WINDOW, SEED)) {
+  for (const { key, value } of shuffled(
+    generateTraffic({ requests: REQUESTS, seed: SEED, run }),
+    SHUFFLE_WINDOW,
+    SEED,
+  )) {
     const text = JSON.stringify(value);
     counts.events += 1;
     counts.bytes += text.length;
@@ -292,13 +314,12 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-64 * 1024);
   };
-  const nodeOptions = [process.env.NODE_OPTIONS, process.env.BENCH_INGESTOR_NODE_OPTIONS].filter(Boolean).join(' ');
-  const child = spawn(process.execPath, [INGESTOR_MAIN], {
+  const nodeArgs = (process.env.BENCH_INGESTOR_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, INGESTOR_MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      NODE_OPTIONS: nodeOptions,
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers,
@@ -312,7 +333,9 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   });
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
   let gone = false;
   void exited.then(() => (gone = true));
   const stop = once(async () => {
@@ -330,7 +353,10 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   for (;;) {
     if (gone) throw fail('the ingestor exited during start-up');
     if (Date.now() - spawned > 90_000) throw fail('the ingestor was not ready after 90 s');
-    const ready = await fetch(url('/readyz')).then((r) => r.status === 200, () => false);
+    const ready = await fetch(url('/readyz')).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     await sleep(100);
   }
@@ -344,7 +370,9 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   };
   const atReady = await counters();
   const cpuAtReady = procCpuSeconds(child.pid);
-  log(`  ingestor ready in ${seconds(readyAt - spawned).toFixed(1)} s (${atReady.done} messages already handled)`);
+  log(
+    `  ingestor ready in ${seconds(readyAt - spawned).toFixed(1)} s (${atReady.done} messages already handled)`,
+  );
 
   let last = atReady;
   let lastProgressAt = Date.now();
@@ -358,10 +386,13 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
     if (now.done !== last.done) lastProgressAt = Date.now();
     last = now;
     if (now.done >= total) break;
-    if (Date.now() - lastProgressAt > STALL_TIMEOUT_MS) throw fail(`no progress for ${STALL_TIMEOUT_MS / 1000} s at ${now.done}/${total}`);
+    if (Date.now() - lastProgressAt > STALL_TIMEOUT_MS)
+      throw fail(`no progress for ${STALL_TIMEOUT_MS / 1000} s at ${now.done}/${total}`);
     if (Date.now() - lastReport > 5_000) {
       lastReport = Date.now();
-      log(`  provenant: ${now.done}/${total} (${Math.round((now.done - atReady.done) / seconds(Date.now() - readyAt))} events/s)`);
+      log(
+        `  provenant: ${now.done}/${total} (${Math.round((now.done - atReady.done) / seconds(Date.now() - readyAt))} events/s)`,
+      );
     }
     await sleep(100);
   }
@@ -390,7 +421,9 @@ async function runNaive({ kafka, databaseUrl, topic, total, suffix }) {
   const require = createRequire(import.meta.url);
   const { PrismaClient } = require(PRISMA_CLIENT);
   const { PrismaPg } = await import('@prisma/adapter-pg');
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 4 }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: 4 }),
+  });
   await prisma.$connect();
   const disconnectPrisma = once(() => prisma.$disconnect());
   cleanups.push(disconnectPrisma);
@@ -403,8 +436,20 @@ async function runNaive({ kafka, databaseUrl, topic, total, suffix }) {
 
   const principal = (ref, tenant) =>
     prisma.principal.upsert({
-      where: { tenant_issuer_subject: { tenant: ref.tenant ?? tenant, issuer: ref.issuer, subject: ref.id } },
-      create: { tenant: ref.tenant ?? tenant, issuer: ref.issuer, subject: ref.id, kind: ref.kind, displayName: ref.displayName ?? null },
+      where: {
+        tenant_issuer_subject: {
+          tenant: ref.tenant ?? tenant,
+          issuer: ref.issuer,
+          subject: ref.id,
+        },
+      },
+      create: {
+        tenant: ref.tenant ?? tenant,
+        issuer: ref.issuer,
+        subject: ref.id,
+        kind: ref.kind,
+        displayName: ref.displayName ?? null,
+      },
       update: ref.displayName ? { displayName: ref.displayName } : {},
     });
   const date = (value) => (value ? new Date(value) : undefined);
@@ -508,40 +553,51 @@ async function runNaive({ kafka, databaseUrl, topic, total, suffix }) {
           if (d.token) await token(d.token, tenant);
           await request(d.requestId, time);
           await prisma.hop.create({
-              data: {
-                eventId: event.id,
-                requestId: d.requestId,
-                hopId: d.hopId,
-                parentHopId: d.parentHopId ?? null,
-                tenant,
-                actorId: actor.id,
-                onBehalfOfId: onBehalfOf?.id ?? null,
-                toolName: d.tool?.name ?? null,
-                toolServer: d.tool?.server ?? null,
-                targetService: d.target.service,
-                targetTenant: d.target.tenant ?? null,
-                targetResource: d.target.resource ?? null,
-                targetAction: d.target.action ?? null,
-                tokenKey: d.token ? tokenKeyOf(d.token) : null,
-                decision: d.decision,
-                reason: d.reason ?? null,
-                occurredAt: time,
-              },
-            });
+            data: {
+              eventId: event.id,
+              requestId: d.requestId,
+              hopId: d.hopId,
+              parentHopId: d.parentHopId ?? null,
+              tenant,
+              actorId: actor.id,
+              onBehalfOfId: onBehalfOf?.id ?? null,
+              toolName: d.tool?.name ?? null,
+              toolServer: d.tool?.server ?? null,
+              targetService: d.target.service,
+              targetTenant: d.target.tenant ?? null,
+              targetResource: d.target.resource ?? null,
+              targetAction: d.target.action ?? null,
+              tokenKey: d.token ? tokenKeyOf(d.token) : null,
+              decision: d.decision,
+              reason: d.reason ?? null,
+              occurredAt: time,
+            },
+          });
           break;
         }
         case 'provenant.token.revoked':
-          await token(d.token, tenant, { revokedAt: new Date(d.revokedAt), revokeReason: d.reason ?? null });
+          await token(d.token, tenant, {
+            revokedAt: new Date(d.revokedAt),
+            revokeReason: d.reason ?? null,
+          });
           break;
         case 'provenant.principal.changed': {
           const subject = await principal(d.principal, tenant);
           await prisma.principalChange.create({
-            data: { eventId: event.id, principalId: subject.id, change: d.change, effectiveAt: new Date(d.effectiveAt), tenant },
+            data: {
+              eventId: event.id,
+              principalId: subject.id,
+              change: d.change,
+              effectiveAt: new Date(d.effectiveAt),
+              tenant,
+            },
           });
           break;
         }
       }
-      await consumer.commitOffsets([{ topic: from, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      await consumer.commitOffsets([
+        { topic: from, partition, offset: (BigInt(message.offset) + 1n).toString() },
+      ]);
       handled += 1;
       lastAt = Date.now();
       if (handled >= total) finish();
@@ -649,12 +705,26 @@ function limitRows(messages, position) {
       tokens.set(row.key, row);
       return;
     }
-    for (const name of ['issuer', 'jti', 'fingerprint', 'issuedAt', 'expiresAt', 'claims', 'parentKey', 'actorTokenKey', 'revokeReason']) {
+    for (const name of [
+      'issuer',
+      'jti',
+      'fingerprint',
+      'issuedAt',
+      'expiresAt',
+      'claims',
+      'parentKey',
+      'actorTokenKey',
+      'revokeReason',
+    ]) {
       if (seen[name] === null) seen[name] = row[name];
     }
     if (seen.audience.length === 0) seen.audience = row.audience;
     if (seen.scopes.length === 0) seen.scopes = row.scopes;
-    if (row.revokedAt && (!seen.revokedAt || Date.parse(row.revokedAt) < Date.parse(seen.revokedAt))) seen.revokedAt = row.revokedAt;
+    if (
+      row.revokedAt &&
+      (!seen.revokedAt || Date.parse(row.revokedAt) < Date.parse(seen.revokedAt))
+    )
+      seen.revokedAt = row.revokedAt;
   };
   const addRequest = (requestId, time) => {
     const seen = requests.get(requestId);
@@ -676,7 +746,10 @@ function limitRows(messages, position) {
         const subject = addPrincipal(d.subject, tenant);
         const actor = addPrincipal(d.actor, tenant);
         addToken(d.subjectToken, tenant);
-        addToken(d.issuedToken, tenant, { parentKey: tokenKeyOf(d.subjectToken), actorTokenKey: d.actorToken ? tokenKeyOf(d.actorToken) : null });
+        addToken(d.issuedToken, tenant, {
+          parentKey: tokenKeyOf(d.subjectToken),
+          actorTokenKey: d.actorToken ? tokenKeyOf(d.actorToken) : null,
+        });
         if (d.actorToken) addToken(d.actorToken, tenant);
         addRequest(d.requestId, e.time);
         exchanges.push({ eventIndex, d, e, subject, actor });
@@ -700,7 +773,16 @@ function limitRows(messages, position) {
       }
     }
   }
-  return { events, principals: [...principals.values()], tokens: [...tokens.values()], requests, exchanges, hops, changes, position };
+  return {
+    events,
+    principals: [...principals.values()],
+    tokens: [...tokens.values()],
+    requests,
+    exchanges,
+    hops,
+    changes,
+    position,
+  };
 }
 
 async function limitBatch(client, batch) {
@@ -708,21 +790,49 @@ async function limitBatch(client, batch) {
   const { topic, partition } = batch;
   await client.query('BEGIN');
   try {
-    const ids = (await client.query({ text: `SELECT nextval('events_id_seq')::text AS id FROM generate_series(1, $1)`, values: [rows.events.length], rowMode: 'array' })).rows;
+    const ids = (
+      await client.query({
+        text: `SELECT nextval('events_id_seq')::text AS id FROM generate_series(1, $1)`,
+        values: [rows.events.length],
+        rowMode: 'array',
+      })
+    ).rows;
     const eventId = (index) => ids[index][0];
     await copyFrom(
       client,
       'COPY events (id, source, ce_id, type, tenant, target_tenant, request_id, time, traceparent, data, topic, partition, "offset") FROM STDIN',
       copyPayload(
         rows.events.map(({ e, offset }, index) => [
-          eventId(index), field(e.source), field(e.id), field(e.type), field(e.tenantid),
-          field(e.type === 'provenant.action.performed' ? e.data.target?.tenant : null), field(e.data.requestId),
-          field(e.time), field(e.traceparent), jsonField(e.data), field(topic), partition, offset,
+          eventId(index),
+          field(e.source),
+          field(e.id),
+          field(e.type),
+          field(e.tenantid),
+          field(e.type === 'provenant.action.performed' ? e.data.target?.tenant : null),
+          field(e.data.requestId),
+          field(e.time),
+          field(e.traceparent),
+          jsonField(e.data),
+          field(topic),
+          partition,
+          offset,
         ]),
       ),
     );
     if (rows.principals.length > 0) {
-      await copyFrom(client, 'COPY s_principals FROM STDIN', copyPayload(rows.principals.map((p) => [field(p.tenant), field(p.issuer), field(p.subject), field(p.kind), field(p.displayName)])));
+      await copyFrom(
+        client,
+        'COPY s_principals FROM STDIN',
+        copyPayload(
+          rows.principals.map((p) => [
+            field(p.tenant),
+            field(p.issuer),
+            field(p.subject),
+            field(p.kind),
+            field(p.displayName),
+          ]),
+        ),
+      );
       await client.query(MERGE.principals);
     }
     if (rows.tokens.length > 0) {
@@ -731,15 +841,33 @@ async function limitBatch(client, batch) {
         'COPY s_tokens FROM STDIN',
         copyPayload(
           rows.tokens.map((t) => [
-            field(t.key), field(t.tenant), field(t.issuer), field(t.jti), field(t.fingerprint), arrayField(t.audience), arrayField(t.scopes),
-            field(t.issuedAt), field(t.expiresAt), jsonField(t.claims), field(t.parentKey), field(t.actorTokenKey), field(t.revokedAt), field(t.revokeReason),
+            field(t.key),
+            field(t.tenant),
+            field(t.issuer),
+            field(t.jti),
+            field(t.fingerprint),
+            arrayField(t.audience),
+            arrayField(t.scopes),
+            field(t.issuedAt),
+            field(t.expiresAt),
+            jsonField(t.claims),
+            field(t.parentKey),
+            field(t.actorTokenKey),
+            field(t.revokedAt),
+            field(t.revokeReason),
           ]),
         ),
       );
       await client.query(MERGE.tokens);
     }
     if (rows.requests.size > 0) {
-      await copyFrom(client, 'COPY s_requests FROM STDIN', copyPayload([...rows.requests].map(([id, r]) => [field(id), field(r.first), field(r.last)])));
+      await copyFrom(
+        client,
+        'COPY s_requests FROM STDIN',
+        copyPayload(
+          [...rows.requests].map(([id, r]) => [field(id), field(r.first), field(r.last)]),
+        ),
+      );
       await client.query(MERGE.requests);
     }
     if (rows.exchanges.length > 0) {
@@ -748,9 +876,20 @@ async function limitBatch(client, batch) {
         'COPY s_exchanges FROM STDIN',
         copyPayload(
           rows.exchanges.map(({ eventIndex, d, e, subject, actor }) => [
-            eventId(eventIndex), field(d.requestId), field(e.tenantid), field(subject.tenant), field(subject.issuer), field(subject.subject),
-            field(actor.tenant), field(actor.issuer), field(actor.subject), field(tokenKeyOf(d.subjectToken)),
-            field(d.actorToken ? tokenKeyOf(d.actorToken) : null), field(tokenKeyOf(d.issuedToken)), field(d.grantType), field(e.time),
+            eventId(eventIndex),
+            field(d.requestId),
+            field(e.tenantid),
+            field(subject.tenant),
+            field(subject.issuer),
+            field(subject.subject),
+            field(actor.tenant),
+            field(actor.issuer),
+            field(actor.subject),
+            field(tokenKeyOf(d.subjectToken)),
+            field(d.actorToken ? tokenKeyOf(d.actorToken) : null),
+            field(tokenKeyOf(d.issuedToken)),
+            field(d.grantType),
+            field(e.time),
           ]),
         ),
       );
@@ -762,11 +901,27 @@ async function limitBatch(client, batch) {
         'COPY s_hops FROM STDIN',
         copyPayload(
           rows.hops.map(({ eventIndex, d, e, actor, onBehalfOf }) => [
-            eventId(eventIndex), field(d.requestId), field(d.hopId), field(d.parentHopId), field(e.tenantid),
-            field(actor.tenant), field(actor.issuer), field(actor.subject),
-            field(onBehalfOf?.tenant), field(onBehalfOf?.issuer), field(onBehalfOf?.subject),
-            field(d.tool?.name), field(d.tool?.server), field(d.target.service), field(d.target.tenant), field(d.target.resource),
-            field(d.target.action), field(d.token ? tokenKeyOf(d.token) : null), field(d.decision), field(d.reason), field(e.time),
+            eventId(eventIndex),
+            field(d.requestId),
+            field(d.hopId),
+            field(d.parentHopId),
+            field(e.tenantid),
+            field(actor.tenant),
+            field(actor.issuer),
+            field(actor.subject),
+            field(onBehalfOf?.tenant),
+            field(onBehalfOf?.issuer),
+            field(onBehalfOf?.subject),
+            field(d.tool?.name),
+            field(d.tool?.server),
+            field(d.target.service),
+            field(d.target.tenant),
+            field(d.target.resource),
+            field(d.target.action),
+            field(d.token ? tokenKeyOf(d.token) : null),
+            field(d.decision),
+            field(d.reason),
+            field(e.time),
           ]),
         ),
       );
@@ -778,7 +933,13 @@ async function limitBatch(client, batch) {
         'COPY s_changes FROM STDIN',
         copyPayload(
           rows.changes.map(({ eventIndex, d, e, subject }) => [
-            eventId(eventIndex), field(subject.tenant), field(subject.issuer), field(subject.subject), field(d.change), field(d.effectiveAt), field(e.tenantid),
+            eventId(eventIndex),
+            field(subject.tenant),
+            field(subject.issuer),
+            field(subject.subject),
+            field(d.change),
+            field(d.effectiveAt),
+            field(e.tenantid),
           ]),
         ),
       );
@@ -799,7 +960,11 @@ async function runLimit({ kafka, pg, databaseUrl, topic, total, suffix }) {
   await client.connect();
   await client.query(STAGING);
 
-  const consumer = kafka.consumer({ groupId: `bench-limit-${suffix}`, maxWaitTimeInMs: 500, maxBytesPerPartition: 4 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `bench-limit-${suffix}`,
+    maxWaitTimeInMs: 500,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+  });
   const disconnect = once(() => consumer.disconnect());
   cleanups.push(disconnect);
   await consumer.connect();
@@ -829,19 +994,30 @@ async function runLimit({ kafka, pg, databaseUrl, topic, total, suffix }) {
         throw error;
       }
       resolveOffset(batch.lastOffset());
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+      await consumer.commitOffsets([
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: (BigInt(batch.lastOffset()) + 1n).toString(),
+        },
+      ]);
       await heartbeat();
       if (handled >= total) finish();
       if (Date.now() - lastReport > 5_000) {
         lastReport = Date.now();
-        log(`  limit: ${handled}/${total} (${Math.round(handled / seconds(Date.now() - firstAt))} events/s)`);
+        log(
+          `  limit: ${handled}/${total} (${Math.round(handled / seconds(Date.now() - firstAt))} events/s)`,
+        );
       }
     },
   });
-  const deadline = setTimeout(() => {
-    failure ??= new Error(`the limit reference did not drain the topic (${handled}/${total})`);
-    finish();
-  }, 30 * 60 * 1000);
+  const deadline = setTimeout(
+    () => {
+      failure ??= new Error(`the limit reference did not drain the topic (${handled}/${total})`);
+      finish();
+    },
+    30 * 60 * 1000,
+  );
   await finished;
   clearTimeout(deadline);
   const ms = Date.now() - firstAt;
@@ -871,21 +1047,38 @@ async function rowCounts(pg, databaseUrl) {
 }
 
 const fmt = (value, digits = 0) =>
-  value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const pad = (cells, widths) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
+  value === null || value === undefined || !Number.isFinite(value)
+    ? '-'
+    : value.toLocaleString('en-US', {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+const pad = (cells, widths) =>
+  cells
+    .map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i])))
+    .join('  ');
 const round = (value, digits) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function main() {
   const benchStarted = Date.now();
   const build = process.env.BENCH_NO_BUILD !== '1';
-  log(`preparing the checkout (dependencies, Prisma client${build ? ', build' : '; BENCH_NO_BUILD=1: the existing build is used'})`);
+  log(
+    `preparing the checkout (dependencies, Prisma client${build ? ', build' : '; BENCH_NO_BUILD=1: the existing build is used'})`,
+  );
   // setup() of scripts/setup.mjs, through its command line so that compiler and generator
   // output goes to stderr and stdout keeps the figures only.
-  const prepared = spawnSync(process.execPath, [join(ROOT, 'scripts/setup.mjs'), ...(build ? ['--build'] : [])], {
-    cwd: ROOT,
-    stdio: ['ignore', 2, 2],
-  });
-  if (prepared.status !== 0) throw new Error(`scripts/setup.mjs${build ? ' --build' : ''} failed (exit ${prepared.status ?? prepared.signal})`);
+  const prepared = spawnSync(
+    process.execPath,
+    [join(ROOT, 'scripts/setup.mjs'), ...(build ? ['--build'] : [])],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 2, 2],
+    },
+  );
+  if (prepared.status !== 0)
+    throw new Error(
+      `scripts/setup.mjs${build ? ' --build' : ''} failed (exit ${prepared.status ?? prepared.signal})`,
+    );
   const { default: kafkajs } = await import('kafkajs');
   const { default: pg } = await import('pg');
   const { createDatabase, dropDatabase, migrate, DEFAULT_DATABASE_URL } = await import('./db.mjs');
@@ -898,7 +1091,11 @@ async function main() {
     url.pathname = `/provenant_bench_${suffix}_${name}`;
     return url.toString();
   };
-  const urls = { provenant: databaseUrl('ingestor'), naive: databaseUrl('naive'), limit: databaseUrl('limit') };
+  const urls = {
+    provenant: databaseUrl('ingestor'),
+    naive: databaseUrl('naive'),
+    limit: databaseUrl('limit'),
+  };
   for (const url of Object.values(urls)) {
     cleanups.push(() => dropDatabase(url));
     await createDatabase(url);
@@ -912,7 +1109,10 @@ async function main() {
     clientId: `bench-${suffix}`,
     brokers: [broker.brokers],
     logLevel: logLevel.ERROR,
-    logCreator: () => ({ log: entry }) => log(`  kafkajs: ${entry.message}${entry.error ? ` (${entry.error})` : ''}`),
+    logCreator:
+      () =>
+      ({ log: entry }) =>
+        log(`  kafkajs: ${entry.message}${entry.error ? ` (${entry.error})` : ''}`),
   });
 
   const topic = `bench-delegation-events-${suffix}`;
@@ -925,8 +1125,16 @@ async function main() {
   );
 
   log('contender 1/3: provenant ingestor');
-  const provenant = await runIngestor({ brokers: broker.brokers, databaseUrl: urls.provenant, topic, total, suffix });
-  log(`  drained in ${seconds(provenant.ms).toFixed(1)} s, peak RSS ${provenant.peakRssMb.toFixed(0)} MB`);
+  const provenant = await runIngestor({
+    brokers: broker.brokers,
+    databaseUrl: urls.provenant,
+    topic,
+    total,
+    suffix,
+  });
+  log(
+    `  drained in ${seconds(provenant.ms).toFixed(1)} s, peak RSS ${provenant.peakRssMb.toFixed(0)} MB`,
+  );
 
   log('contender 2/3: limit reference (kafkajs eachBatch + COPY, no validation)');
   const limit = await runLimit({ kafka, pg, databaseUrl: urls.limit, topic, total, suffix });
@@ -951,43 +1159,130 @@ async function main() {
 
   const widths = [36, 9, 9, 10, 10, 12];
   out();
-  out(`Ingestion benchmark: ${fmt(total)} events (${fmt(loaded.exchanges)} exchanges, ${fmt(loaded.hops)} hops, ${fmt(loaded.revocations)} revocations), ${PARTITIONS} partitions`);
-  out(`Topic preloaded in ${seconds(loaded.ms).toFixed(1)} s (${fmt(total / seconds(loaded.ms))} events/s produced)`);
+  out(
+    `Ingestion benchmark: ${fmt(total)} events (${fmt(loaded.exchanges)} exchanges, ${fmt(loaded.hops)} hops, ${fmt(loaded.revocations)} revocations), ${PARTITIONS} partitions`,
+  );
+  out(
+    `Topic preloaded in ${seconds(loaded.ms).toFixed(1)} s (${fmt(total / seconds(loaded.ms))} events/s produced)`,
+  );
   out();
   out(pad(['contender', 'events', 'seconds', 'events/s', 'CPU s', 'provenant is'], widths));
-  out(pad(['provenant ingestor', fmt(provenant.events), fmt(seconds(provenant.ms), 1), fmt(eventsPerSec), fmt(provenant.cpuSeconds, 1), ''], widths));
-  out(pad(['limit: kafkajs + COPY, no checks', fmt(limit.events), fmt(seconds(limit.ms), 1), fmt(limitEventsPerSec), fmt(limit.cpuSeconds, 1), `${fmt(vsLimit, 2)}x`], widths));
-  out(pad(['naive: Prisma per entity (sample)', fmt(naive.events), fmt(seconds(naive.ms), 1), fmt(naiveEventsPerSec), fmt(naive.cpuSeconds, 1), `${fmt(vsNaive, 1)}x`], widths));
+  out(
+    pad(
+      [
+        'provenant ingestor',
+        fmt(provenant.events),
+        fmt(seconds(provenant.ms), 1),
+        fmt(eventsPerSec),
+        fmt(provenant.cpuSeconds, 1),
+        '',
+      ],
+      widths,
+    ),
+  );
+  out(
+    pad(
+      [
+        'limit: kafkajs + COPY, no checks',
+        fmt(limit.events),
+        fmt(seconds(limit.ms), 1),
+        fmt(limitEventsPerSec),
+        fmt(limit.cpuSeconds, 1),
+        `${fmt(vsLimit, 2)}x`,
+      ],
+      widths,
+    ),
+  );
+  out(
+    pad(
+      [
+        'naive: Prisma per entity (sample)',
+        fmt(naive.events),
+        fmt(seconds(naive.ms), 1),
+        fmt(naiveEventsPerSec),
+        fmt(naive.cpuSeconds, 1),
+        `${fmt(vsNaive, 1)}x`,
+      ],
+      widths,
+    ),
+  );
   out();
-  out(`provenant: ready ${seconds(provenant.startMs).toFixed(1)} s after spawn, drained ${seconds(provenant.totalMs).toFixed(1)} s after spawn; ` +
-    `peak RSS ${fmt(provenant.peakRssMb)} MB; stored ${fmt(provenant.stored)}, duplicates ${fmt(provenant.duplicates)}, dead-lettered ${fmt(provenant.deadLettered)}.`);
-  out(`naive: measured on the first ${fmt(naive.events)} messages (an empty database), its rate extrapolated to the whole topic: ` +
-    `~${fmt(total / naiveEventsPerSec / 60, 0)} min for ${fmt(total)} events.`);
-  out('limit: JSON.parse only, no validation, no credential scrubbing, no anomaly rules; COPY text format, staging tables merged');
-  out('       with INSERT ... ON CONFLICT; one transaction and one offset commit per batch. CPU s is the consumer process only,');
+  out(
+    `provenant: ready ${seconds(provenant.startMs).toFixed(1)} s after spawn, drained ${seconds(provenant.totalMs).toFixed(1)} s after spawn; ` +
+      `peak RSS ${fmt(provenant.peakRssMb)} MB; stored ${fmt(provenant.stored)}, duplicates ${fmt(provenant.duplicates)}, dead-lettered ${fmt(provenant.deadLettered)}.`,
+  );
+  out(
+    `naive: measured on the first ${fmt(naive.events)} messages (an empty database), its rate extrapolated to the whole topic: ` +
+      `~${fmt(total / naiveEventsPerSec / 60, 0)} min for ${fmt(total)} events.`,
+  );
+  out(
+    'limit: JSON.parse only, no validation, no credential scrubbing, no anomaly rules; COPY text format, staging tables merged',
+  );
+  out(
+    '       with INSERT ... ON CONFLICT; one transaction and one offset commit per batch. CPU s is the consumer process only,',
+  );
   out('       PostgreSQL and the broker are not counted.');
   out();
   const cw = [12, 9, 11, 9, 9, 10, 8, 8, 10];
-  out(pad(['rows', 'events', 'principals', 'tokens', 'requests', 'exchanges', 'hops', 'revoked', 'anomalies'], cw));
+  out(
+    pad(
+      [
+        'rows',
+        'events',
+        'principals',
+        'tokens',
+        'requests',
+        'exchanges',
+        'hops',
+        'revoked',
+        'anomalies',
+      ],
+      cw,
+    ),
+  );
   for (const [name, c] of Object.entries(counts)) {
-    out(pad([name, fmt(c.events), fmt(c.principals), fmt(c.tokens), fmt(c.requests), fmt(c.exchanges), fmt(c.hops), fmt(c.revoked), fmt(c.anomalies)], cw));
+    out(
+      pad(
+        [
+          name,
+          fmt(c.events),
+          fmt(c.principals),
+          fmt(c.tokens),
+          fmt(c.requests),
+          fmt(c.exchanges),
+          fmt(c.hops),
+          fmt(c.revoked),
+          fmt(c.anomalies),
+        ],
+        cw,
+      ),
+    );
   }
   const problems = [];
   for (const name of ['provenant', 'limit']) {
     const c = counts[name];
     if (c.events !== total || c.exchanges !== loaded.exchanges || c.hops !== loaded.hops) {
-      problems.push(`${name} stored ${c.events} events, ${c.exchanges} exchanges, ${c.hops} hops; expected ${total}, ${loaded.exchanges}, ${loaded.hops}`);
+      problems.push(
+        `${name} stored ${c.events} events, ${c.exchanges} exchanges, ${c.hops} hops; expected ${total}, ${loaded.exchanges}, ${loaded.hops}`,
+      );
     }
   }
   for (const name of ['principals', 'tokens', 'requests', 'revoked']) {
-    if (counts.provenant[name] !== counts.limit[name]) problems.push(`${name}: provenant ${counts.provenant[name]}, limit ${counts.limit[name]}`);
+    if (counts.provenant[name] !== counts.limit[name])
+      problems.push(`${name}: provenant ${counts.provenant[name]}, limit ${counts.limit[name]}`);
   }
-  out(problems.length === 0 ? 'row check: provenant and limit stored the same graph, every event exactly once' : `row check FAILED: ${problems.join('; ')}`);
+  out(
+    problems.length === 0
+      ? 'row check: provenant and limit stored the same graph, every event exactly once'
+      : `row check FAILED: ${problems.join('; ')}`,
+  );
   out();
   const verdict = (ok) => (ok ? 'ok' : 'MISSED');
-  out(`targets: >= ${fmt(TARGETS.eventsPerSec)} events/s ${verdict(eventsPerSec >= TARGETS.eventsPerSec)}, ` +
-    `>= ${TARGETS.vsNaive}x naive ${verdict(vsNaive >= TARGETS.vsNaive)}, >= ${TARGETS.vsLimit} of limit ${verdict(vsLimit >= TARGETS.vsLimit)}, ` +
-    `RSS < ${TARGETS.peakRssMb} MB ${verdict(provenant.peakRssMb < TARGETS.peakRssMb)}`);
+  out(
+    `targets: >= ${fmt(TARGETS.eventsPerSec)} events/s ${verdict(eventsPerSec >= TARGETS.eventsPerSec)}, ` +
+      `>= ${TARGETS.vsNaive}x naive ${verdict(vsNaive >= TARGETS.vsNaive)}, >= ${TARGETS.vsLimit} of limit ${verdict(vsLimit >= TARGETS.vsLimit)}, ` +
+      `RSS < ${TARGETS.peakRssMb} MB ${verdict(provenant.peakRssMb < TARGETS.peakRssMb)}`,
+  );
   out(`whole benchmark: ${seconds(Date.now() - benchStarted).toFixed(0)} s`);
   out(
     JSON.stringify({

@@ -45,7 +45,9 @@ export async function createDatabase(databaseUrl) {
 
 export async function dropDatabase(databaseUrl) {
   const { name, adminUrl } = splitUrl(databaseUrl);
-  await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  await withClient(adminUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  );
 }
 
 export function listMigrations(dir = MIGRATIONS_DIR) {
@@ -81,7 +83,9 @@ export async function migrate(databaseUrl, { log = () => {} } = {}) {
         const previous = applied.get(migration.name);
         if (previous) {
           if (!previous.finished_at) {
-            throw new Error(`migration ${migration.name} started but never finished: resolve it by hand`);
+            throw new Error(
+              `migration ${migration.name} started but never finished: resolve it by hand`,
+            );
           }
           if (previous.checksum !== migration.checksum) {
             throw new Error(`migration ${migration.name} was edited after it was applied`);

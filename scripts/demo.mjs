@@ -32,8 +32,14 @@ async function shutdown(code) {
 }
 
 function startProcess(name, script, env) {
-  const child = spawn(process.execPath, [join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
   child.on('exit', (code, signal) => {
     if (!stopping) {
       say(`${name} exited unexpectedly (${code ?? signal})`);
@@ -83,19 +89,30 @@ try {
 
   let brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {
-    const kafka = await startKafka({ port: 9092, dataDir: join(ROOT, '.cache', 'kafka-run', 'demo'), log: say });
+    const kafka = await startKafka({
+      port: 9092,
+      dataDir: join(ROOT, '.cache', 'kafka-run', 'demo'),
+      log: say,
+    });
     stack.push({ name: 'kafka', stop: () => kafka.stop() });
     brokers = kafka.brokers;
   }
   say(`kafka at ${brokers}`);
 
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  if (await createDatabase(databaseUrl)) say(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
+  if (await createDatabase(databaseUrl))
+    say(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
   await migrate(databaseUrl, { log: say });
 
   const port = process.env.PORT || '4000';
   const ingestorPort = process.env.INGESTOR_PORT || '4001';
-  const env = { KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl, PORT: port, INGESTOR_PORT: ingestorPort, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+  const env = {
+    KAFKA_BROKERS: brokers,
+    DATABASE_URL: databaseUrl,
+    PORT: port,
+    INGESTOR_PORT: ingestorPort,
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
   startProcess('ingestor', 'dist/apps/ingestor/src/main.js', env);
   await waitReady('ingestor', `http://127.0.0.1:${ingestorPort}/readyz`);
   startProcess('api', 'dist/apps/api/src/main.js', env);
@@ -103,23 +120,49 @@ try {
 
   // Replay the scenarios the way a gateway would: structured CloudEvents keyed by request.
   const { Kafka, logLevel } = require('kafkajs');
-  const producer = new Kafka({ clientId: 'provenant-demo', brokers: brokers.split(','), logLevel: logLevel.WARN }).producer();
+  const producer = new Kafka({
+    clientId: 'provenant-demo',
+    brokers: brokers.split(','),
+    logLevel: logLevel.WARN,
+  }).producer();
   await producer.connect();
   const dir = join(ROOT, 'test', 'scenarios');
-  const scenarios = readdirSync(dir).filter((file) => file.endsWith('.json')).sort()
-    .map((file) => ({ file, ...JSON.parse(readFileSync(join(dir, file), 'utf8').replaceAll('{run}', 'demo')) }));
+  const scenarios = readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      ...JSON.parse(readFileSync(join(dir, file), 'utf8').replaceAll('{run}', 'demo')),
+    }));
   const topic = process.env.KAFKA_TOPIC || 'delegation-events';
   for (const scenario of scenarios) {
     await producer.send({
       topic,
-      messages: scenario.events.map((event) => ({ key: scenario.requestId, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json' } })),
+      messages: scenario.events.map((event) => ({
+        key: scenario.requestId,
+        value: JSON.stringify(event),
+        headers: { 'content-type': 'application/cloudevents+json' },
+      })),
     });
-    say(`replayed ${scenario.file}: ${scenario.events.length} events for request ${scenario.requestId}`);
+    say(
+      `replayed ${scenario.file}: ${scenario.events.length} events for request ${scenario.requestId}`,
+    );
   }
   await producer.disconnect();
 
-  const token = spawnSyncText(process.execPath, [join(ROOT, 'scripts/token.mjs'), '--tenant', 'acme-demo', '--role', 'investigator', '--role', 'dashboard', '--role', 'siem']);
-  const query = '{ provenance(requestId: \\"req-crm-demo\\") { origin { id kind } chain { position principal { id kind } } hops { hopId parentHopId decision } gaps { reason } anomalies { rule severity } complete } }';
+  const token = spawnSyncText(process.execPath, [
+    join(ROOT, 'scripts/token.mjs'),
+    '--tenant',
+    'acme-demo',
+    '--role',
+    'investigator',
+    '--role',
+    'dashboard',
+    '--role',
+    'siem',
+  ]);
+  const query =
+    '{ provenance(requestId: \\"req-crm-demo\\") { origin { id kind } chain { position principal { id kind } } hops { hopId parentHopId decision } gaps { reason } anomalies { rule severity } complete } }';
   process.stdout.write(`
 Provenant is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   GraphQL API     http://127.0.0.1:${port}/graphql

@@ -18,10 +18,19 @@ export function ensureDevKeys() {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pub = publicKey.export({ format: 'jwk' });
     // RFC 7638 thumbprint as the key id.
-    const kid = createHash('sha256').update(JSON.stringify({ crv: pub.crv, kty: pub.kty, x: pub.x, y: pub.y })).digest('base64url');
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ crv: pub.crv, kty: pub.kty, x: pub.x, y: pub.y }))
+      .digest('base64url');
     mkdirSync(DEV_AUTH_DIR, { recursive: true, mode: 0o700 });
-    writeFileSync(DEV_PRIVATE_JWK_FILE, JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }), { mode: 0o600 });
-    writeFileSync(DEV_JWKS_FILE, JSON.stringify({ keys: [{ ...pub, kid, alg: 'ES256', use: 'sig' }] }, null, 2));
+    writeFileSync(
+      DEV_PRIVATE_JWK_FILE,
+      JSON.stringify({ ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }),
+      { mode: 0o600 },
+    );
+    writeFileSync(
+      DEV_JWKS_FILE,
+      JSON.stringify({ keys: [{ ...pub, kid, alg: 'ES256', use: 'sig' }] }, null, 2),
+    );
   }
   return JSON.parse(readFileSync(DEV_PRIVATE_JWK_FILE, 'utf8'));
 }

@@ -8,10 +8,13 @@ import { SchemaEngine } from '@prisma/schema-engine-wasm';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPg } from '@prisma/adapter-pg';
 
-const schemaPath = process.argv[2] ?? fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
+const schemaPath =
+  process.argv[2] ?? fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
 const content = readFileSync(schemaPath, 'utf8');
 // The diff from an empty schema never opens a connection; the adapter is only required.
-const adapter = new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
+const adapter = new PrismaPg({
+  connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+});
 const engine = await SchemaEngine.new(
   { datamodels: [['schema.prisma', content]] },
   () => {},

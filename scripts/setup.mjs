@@ -11,7 +11,9 @@ const log = (line) => process.stderr.write(`[setup] ${line}\n`);
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`,
+    );
   }
 }
 
@@ -26,7 +28,8 @@ export function ensureDependencies() {
 }
 
 export function ensurePrismaClient() {
-  if (mtime('libs/persistence/src/generated/prisma/client.ts') >= mtime('prisma/schema.prisma')) return;
+  if (mtime('libs/persistence/src/generated/prisma/client.ts') >= mtime('prisma/schema.prisma'))
+    return;
   log('generating the Prisma client');
   run('node', ['scripts/prisma-generate.mjs']);
 }

@@ -22,7 +22,8 @@ try {
 const ttl = Number(values.ttl);
 const problems = [];
 if (values.tenant.length === 0) problems.push('at least one --tenant is needed');
-for (const role of values.role) if (!ROLES.includes(role)) problems.push(`unknown role "${role}" (one of ${ROLES.join(', ')})`);
+for (const role of values.role)
+  if (!ROLES.includes(role)) problems.push(`unknown role "${role}" (one of ${ROLES.join(', ')})`);
 if (values.role.length === 0) problems.push(`at least one --role is needed (${ROLES.join(', ')})`);
 if (!Number.isInteger(ttl) || ttl <= 0) problems.push('--ttl must be a positive number of seconds');
 if (problems.length > 0) {

@@ -29,12 +29,13 @@ describe('provenance API over real ingestion', () => {
   let api: IngestorProcess;
   const scenarios = new Map<string, Scenario>();
 
-  const bearer = async (tenants: string[], roles = ['investigator']) => `Bearer ${await devToken(tenants, roles)}`;
+  const bearer = async (tenants: string[], roles = ['investigator']) =>
+    `Bearer ${await devToken(tenants, roles)}`;
   const produce = (events: Scenario['events']) =>
     producer.send({
       topic,
       messages: events.map((event) => ({
-        key: String(event.data.requestId ?? event.id),
+        key: typeof event.data.requestId === 'string' ? event.data.requestId : event.id,
         value: JSON.stringify(event),
         headers: { 'content-type': 'application/cloudevents+json' },
       })),
@@ -45,7 +46,11 @@ describe('provenance API over real ingestion', () => {
     await createTopics(kafka, [topic, `${topic}.dlq`, anomalyTopic]);
     producer = kafka.producer();
     await producer.connect();
-    const env = { KAFKA_TOPIC: topic, KAFKA_ANOMALY_TOPIC: anomalyTopic, KAFKA_GROUP_ID: `ingestor-${topic}` };
+    const env = {
+      KAFKA_TOPIC: topic,
+      KAFKA_ANOMALY_TOPIC: anomalyTopic,
+      KAFKA_GROUP_ID: `ingestor-${topic}`,
+    };
     [ingestor, api] = await Promise.all([startService('ingestor', env), startService('api', env)]);
     for (const name of scenarioNames()) {
       const scenario = loadScenario(name, run);
@@ -56,7 +61,12 @@ describe('provenance API over real ingestion', () => {
     const auth = await bearer([`acme-${run}`, `globex-${run}`]);
     await expectEventually(async () => {
       for (const scenario of scenarios.values()) {
-        const { data } = await graphql(api.port, PROVENANCE, { requestId: scenario.requestId }, auth);
+        const { data } = await graphql(
+          api.port,
+          PROVENANCE,
+          { requestId: scenario.requestId },
+          auth,
+        );
         expect(data?.provenance?.hops).toHaveLength(scenario.expect.hops.length);
         expect(data?.provenance?.anomalies).toHaveLength(scenario.expect.anomalies.length);
       }
@@ -65,28 +75,44 @@ describe('provenance API over real ingestion', () => {
 
   afterAll(async () => {
     await producer?.disconnect();
-    for (const service of [api, ingestor]) if (service) expect([0, 'SIGTERM']).toContain(await stopIngestor(service));
+    for (const service of [api, ingestor])
+      if (service) expect([0, 'SIGTERM']).toContain(await stopIngestor(service));
   });
 
   describe.each(scenarioNames())('scenario %s', (name) => {
     it('answers the exact origin, chain, hops, gaps and anomalies to its tenant', async () => {
       const scenario = scenarios.get(name)!;
-      const owner = scenario.expect.visibleTo[0]!;
-      const { data, errors } = await graphql(api.port, PROVENANCE, { requestId: scenario.requestId }, await bearer([owner]));
+      const owner = scenario.expect.visibleTo[0];
+      const { data, errors } = await graphql(
+        api.port,
+        PROVENANCE,
+        { requestId: scenario.requestId },
+        await bearer([owner]),
+      );
       expect(errors).toBeUndefined();
       const provenance = data!.provenance;
       expect(provenance.origin.id).toBe(scenario.expect.origin);
-      expect(provenance.chain.map((link: { position: number; principal: { id: string } }) => [link.position, link.principal.id])).toEqual(
-        scenario.expect.chain.map((id, position) => [position, id]),
-      );
-      expect(provenance.hops.map((hop: { hopId: string; parentHopId: string | null }) => ({ hopId: hop.hopId, parentHopId: hop.parentHopId }))).toEqual(
-        scenario.expect.hops,
-      );
+      expect(
+        provenance.chain.map((link: { position: number; principal: { id: string } }) => [
+          link.position,
+          link.principal.id,
+        ]),
+      ).toEqual(scenario.expect.chain.map((id, position) => [position, id]));
+      expect(
+        provenance.hops.map((hop: { hopId: string; parentHopId: string | null }) => ({
+          hopId: hop.hopId,
+          parentHopId: hop.parentHopId,
+        })),
+      ).toEqual(scenario.expect.hops);
       expect(provenance.gaps).toEqual([]);
       expect(provenance.complete).toBe(scenario.expect.complete);
-      expect(provenance.anomalies.map((anomaly: { rule: string }) => anomaly.rule).sort()).toEqual([...scenario.expect.anomalies].sort());
+      expect(provenance.anomalies.map((anomaly: { rule: string }) => anomaly.rule).sort()).toEqual(
+        [...scenario.expect.anomalies].sort(),
+      );
       for (const [child, parent] of Object.entries(scenario.expect.tokens)) {
-        const derivation = provenance.tokens.find((entry: { token: { jti: string } }) => entry.token.jti === child);
+        const derivation = provenance.tokens.find(
+          (entry: { token: { jti: string } }) => entry.token.jti === child,
+        );
         expect(derivation?.parent?.jti).toBe(parent);
         expect(derivation?.subject?.id).toBe(scenario.expect.origin);
       }
@@ -94,18 +120,38 @@ describe('provenance API over real ingestion', () => {
 
     it('does not exist for an unrelated tenant', async () => {
       const scenario = scenarios.get(name)!;
-      const { data, errors } = await graphql(api.port, PROVENANCE, { requestId: scenario.requestId }, await bearer(scenario.expect.hiddenFrom));
+      const { data, errors } = await graphql(
+        api.port,
+        PROVENANCE,
+        { requestId: scenario.requestId },
+        await bearer(scenario.expect.hiddenFrom),
+      );
       expect(errors).toBeUndefined();
       expect(data).toEqual({ provenance: null });
     });
   });
 
-  it('shows the victim tenant the cross-tenant attack on it, without the attacker tenant\'s exchanges', async () => {
+  it("shows the victim tenant the cross-tenant attack on it, without the attacker tenant's exchanges", async () => {
     const scenario = scenarios.get('cross-tenant-actor-token')!;
-    const { data } = await graphql(api.port, PROVENANCE, { requestId: scenario.requestId }, await bearer([`acme-${run}`]));
+    const { data } = await graphql(
+      api.port,
+      PROVENANCE,
+      { requestId: scenario.requestId },
+      await bearer([`acme-${run}`]),
+    );
     const provenance = data!.provenance;
-    expect(provenance.hops.map((hop: { hopId: string; target: { tenant: string } }) => [hop.hopId, hop.target.tenant])).toEqual([['export', `acme-${run}`]]);
-    expect(provenance.anomalies.map((anomaly: { rule: string; severity: string }) => [anomaly.rule, anomaly.severity])).toEqual([['CROSS_TENANT_DELEGATION', 'CRITICAL']]);
+    expect(
+      provenance.hops.map((hop: { hopId: string; target: { tenant: string } }) => [
+        hop.hopId,
+        hop.target.tenant,
+      ]),
+    ).toEqual([['export', `acme-${run}`]]);
+    expect(
+      provenance.anomalies.map((anomaly: { rule: string; severity: string }) => [
+        anomaly.rule,
+        anomaly.severity,
+      ]),
+    ).toEqual([['CROSS_TENANT_DELEGATION', 'CRITICAL']]);
     expect(provenance.origin.id).toBe('mallory@globex.example');
     // The exchange belongs to the attacker's tenant: the victim sees that it is missing.
     expect(provenance.gaps.map((gap: { kind: string }) => gap.kind)).toEqual(['UNLINKED_TOKEN']);
@@ -114,36 +160,129 @@ describe('provenance API over real ingestion', () => {
 
   it('never reveals a raw credential through the API', async () => {
     const scenario = scenarios.get('raw-token-in-event')!;
-    const { data } = await graphql(api.port, PROVENANCE, { requestId: scenario.requestId }, await bearer([`acme-${run}`]));
+    const { data } = await graphql(
+      api.port,
+      PROVENANCE,
+      { requestId: scenario.requestId },
+      await bearer([`acme-${run}`]),
+    );
     expect(JSON.stringify(data)).not.toContain(scenario.expect.rawSecret!.slice(0, 40));
   });
 
-  it('keeps every root field and nested path inside the caller\'s tenants', async () => {
+  it("keeps every root field and nested path inside the caller's tenants", async () => {
     const stranger = await bearer([`initech-${run}`], ['investigator', 'dashboard']);
-    const anomalies = await graphql(api.port, `{ anomalies(first: 100) { edges { node { rule requestId } } pageInfo { hasNextPage } } }`, {}, stranger);
+    const anomalies = await graphql(
+      api.port,
+      `
+        {
+          anomalies(first: 100) {
+            edges {
+              node {
+                rule
+                requestId
+              }
+            }
+            pageInfo {
+              hasNextPage
+            }
+          }
+        }
+      `,
+      {},
+      stranger,
+    );
     expect(anomalies.data!.anomalies.edges).toEqual([]);
     const principal = await graphql(
       api.port,
-      `query($t: String!) { principal(tenant: $t, issuer: "https://login.acme.example", id: "alice@acme.example") { id actions { edges { node { hopId } } } } }`,
+      `
+        query ($t: String!) {
+          principal(tenant: $t, issuer: "https://login.acme.example", id: "alice@acme.example") {
+            id
+            actions {
+              edges {
+                node {
+                  hopId
+                }
+              }
+            }
+          }
+        }
+      `,
       { t: `acme-${run}` },
       stranger,
     );
     expect(principal.data).toEqual({ principal: null });
-    const lineage = await graphql(api.port, `query($j: String!) { tokenLineage(jti: $j, issuer: "https://login.acme.example") { token { jti } } }`, { j: `tok-alice-${run}` }, stranger);
+    const lineage = await graphql(
+      api.port,
+      `
+        query ($j: String!) {
+          tokenLineage(jti: $j, issuer: "https://login.acme.example") {
+            token {
+              jti
+            }
+          }
+        }
+      `,
+      { j: `tok-alice-${run}` },
+      stranger,
+    );
     expect(lineage.data).toEqual({ tokenLineage: [] });
 
     // The same questions from acme's investigator do find things.
     const acme = await bearer([`acme-${run}`], ['investigator']);
     const own = await graphql(
       api.port,
-      `query($t: String!) { principal(tenant: $t, issuer: "https://login.acme.example", id: "alice@acme.example") { id kind actions(first: 10) { edges { node { hopId requestId actor { id } } } } } }`,
+      `
+        query ($t: String!) {
+          principal(tenant: $t, issuer: "https://login.acme.example", id: "alice@acme.example") {
+            id
+            kind
+            actions(first: 10) {
+              edges {
+                node {
+                  hopId
+                  requestId
+                  actor {
+                    id
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
       { t: `acme-${run}` },
       acme,
     );
     expect(own.data!.principal.kind).toBe('HUMAN');
-    expect(own.data!.principal.actions.edges.map((edge: { node: { hopId: string } }) => edge.node.hopId)).toEqual(['h1', 'h2']);
-    const tree = await graphql(api.port, `query($j: String!) { tokenLineage(jti: $j, issuer: "https://login.acme.example") { depth token { jti } actor } }`, { j: `tok-alice-${run}` }, acme);
-    expect(tree.data!.tokenLineage.map((node: { depth: number; token: { jti: string }; actor: string | null }) => [node.depth, node.token.jti, node.actor])).toEqual([
+    expect(
+      own.data!.principal.actions.edges.map((edge: { node: { hopId: string } }) => edge.node.hopId),
+    ).toEqual(['h1', 'h2']);
+    const tree = await graphql(
+      api.port,
+      `
+        query ($j: String!) {
+          tokenLineage(jti: $j, issuer: "https://login.acme.example") {
+            depth
+            token {
+              jti
+            }
+            actor
+          }
+        }
+      `,
+      { j: `tok-alice-${run}` },
+      acme,
+    );
+    expect(
+      tree.data!.tokenLineage.map(
+        (node: { depth: number; token: { jti: string }; actor: string | null }) => [
+          node.depth,
+          node.token.jti,
+          node.actor,
+        ],
+      ),
+    ).toEqual([
       [0, `tok-alice-${run}`, null],
       [1, `tok-bot-${run}`, 'agent:support-bot'],
       [2, `tok-tool-${run}`, 'tool:crm-lookup'],
@@ -152,15 +291,70 @@ describe('provenance API over real ingestion', () => {
 
   it('pages anomalies with Relay cursors, newest first', async () => {
     const auth = await bearer([`acme-${run}`, `globex-${run}`], ['dashboard']);
-    const first = await graphql(api.port, `{ anomalies(first: 2) { edges { cursor node { id rule } } pageInfo { hasNextPage endCursor } } }`, {}, auth);
+    const first = await graphql(
+      api.port,
+      `
+        {
+          anomalies(first: 2) {
+            edges {
+              cursor
+              node {
+                id
+                rule
+              }
+            }
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
+          }
+        }
+      `,
+      {},
+      auth,
+    );
     const page = first.data!.anomalies;
     expect(page.edges).toHaveLength(2);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const next = await graphql(api.port, `query($a: String) { anomalies(first: 10, after: $a) { edges { node { id } } pageInfo { hasNextPage } } }`, { a: page.pageInfo.endCursor }, auth);
-    const ids = [...page.edges.map((edge: { node: { id: string } }) => edge.node.id), ...next.data!.anomalies.edges.map((edge: { node: { id: string } }) => edge.node.id)];
+    const next = await graphql(
+      api.port,
+      `
+        query ($a: String) {
+          anomalies(first: 10, after: $a) {
+            edges {
+              node {
+                id
+              }
+            }
+            pageInfo {
+              hasNextPage
+            }
+          }
+        }
+      `,
+      { a: page.pageInfo.endCursor },
+      auth,
+    );
+    const ids = [
+      ...page.edges.map((edge: { node: { id: string } }) => edge.node.id),
+      ...next.data!.anomalies.edges.map((edge: { node: { id: string } }) => edge.node.id),
+    ];
     expect(ids).toHaveLength(3);
     expect([...ids].sort((a, b) => Number(b) - Number(a))).toEqual(ids);
-    const bad = await graphql(api.port, `{ anomalies(after: "bm90LWEtY3Vyc29y") { edges { cursor } } }`, {}, auth);
+    const bad = await graphql(
+      api.port,
+      `
+        {
+          anomalies(after: "bm90LWEtY3Vyc29y") {
+            edges {
+              cursor
+            }
+          }
+        }
+      `,
+      {},
+      auth,
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 
@@ -170,12 +364,25 @@ describe('provenance API over real ingestion', () => {
     expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(none.data?.provenance ?? null).toBeNull();
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', tenants: [`acme-${run}`], roles: ['admin'], iss: 'provenant-dev', aud: 'provenant-api', exp: 9e9 })).toString('base64url')}.`;
-    expect((await graphql(api.port, PROVENANCE, { requestId }, `Bearer ${unsigned}`)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await graphql(api.port, PROVENANCE, { requestId }, `Bearer ${unsigned}`)).errors?.[0]
+        ?.extensions?.code,
+    ).toBe('UNAUTHENTICATED');
     const expired = `Bearer ${await devToken([`acme-${run}`], ['investigator'], { exp: '-5m' })}`;
-    expect((await graphql(api.port, PROVENANCE, { requestId }, expired)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(
+      (await graphql(api.port, PROVENANCE, { requestId }, expired)).errors?.[0]?.extensions?.code,
+    ).toBe('UNAUTHENTICATED');
     const wrongAudience = `Bearer ${await devToken([`acme-${run}`], ['investigator'], { aud: 'someone-else' })}`;
-    expect((await graphql(api.port, PROVENANCE, { requestId }, wrongAudience)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const dashboard = await graphql(api.port, PROVENANCE, { requestId }, await bearer([`acme-${run}`], ['dashboard']));
+    expect(
+      (await graphql(api.port, PROVENANCE, { requestId }, wrongAudience)).errors?.[0]?.extensions
+        ?.code,
+    ).toBe('UNAUTHENTICATED');
+    const dashboard = await graphql(
+      api.port,
+      PROVENANCE,
+      { requestId },
+      await bearer([`acme-${run}`], ['dashboard']),
+    );
     expect(dashboard.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(dashboard.errors)).not.toMatch(/stack|at .*\.js|SELECT/);
   });
@@ -183,12 +390,19 @@ describe('provenance API over real ingestion', () => {
   it('refuses queries deeper than the limit before running them', async () => {
     let selection = 'id';
     for (let i = 0; i < 20; i++) selection = `principal { ${selection} }`;
-    const deep = await graphql(api.port, `{ provenance(requestId: "x") { chain { ${selection} } } }`, {}, await bearer([`acme-${run}`]));
+    const deep = await graphql(
+      api.port,
+      `{ provenance(requestId: "x") { chain { ${selection} } } }`,
+      {},
+      await bearer([`acme-${run}`]),
+    );
     expect(deep.errors?.[0]?.extensions?.code).toMatch(/QUERY_TOO_DEEP|GRAPHQL_VALIDATION_FAILED/);
   });
 
   it('rejects a cross-site form post (CSRF prevention)', async () => {
-    const response = await fetch(`http://127.0.0.1:${api.port}/graphql?query=%7B__typename%7D`, { method: 'GET' });
+    const response = await fetch(`http://127.0.0.1:${api.port}/graphql?query=%7B__typename%7D`, {
+      method: 'GET',
+    });
     expect(response.status).toBe(400);
   });
 
@@ -196,23 +410,36 @@ describe('provenance API over real ingestion', () => {
     const auth = await bearer([`acme-${run}`]);
     const big = loadScenario('crm-agent-read', `${run}-big`);
     const hops = Array.from({ length: 40 }, (_, i) => ({
-      ...big.events[3]!,
+      ...big.events[3],
       id: `big-hop-${i}-${run}`,
-      data: { ...big.events[3]!.data, hopId: `x${i}`, parentHopId: i === 0 ? 'h2' : `x${i - 1}` },
+      data: { ...big.events[3].data, hopId: `x${i}`, parentHopId: i === 0 ? 'h2' : `x${i - 1}` },
     }));
     await produce([...big.events, ...hops]);
     await expectEventually(async () => {
-      const { data } = await graphql(api.port, PROVENANCE, { requestId: big.requestId }, `Bearer ${await devToken([`acme-${run}-big`], ['investigator'])}`);
+      const { data } = await graphql(
+        api.port,
+        PROVENANCE,
+        { requestId: big.requestId },
+        `Bearer ${await devToken([`acme-${run}-big`], ['investigator'])}`,
+      );
       expect(data?.provenance?.hops).toHaveLength(42);
     });
     const statements = async (requestId: string, authorization: string) => {
-      const read = async () => Number(/^provenant_db_queries_total (\d+)/m.exec(await (await fetch(`http://127.0.0.1:${api.port}/metrics`)).text())![1]);
+      const read = async () =>
+        Number(
+          /^provenant_db_queries_total (\d+)/m.exec(
+            await (await fetch(`http://127.0.0.1:${api.port}/metrics`)).text(),
+          )![1],
+        );
       const before = await read();
       await graphql(api.port, PROVENANCE, { requestId }, authorization);
       return (await read()) - before;
     };
     const small = await statements(scenarios.get('crm-agent-read')!.requestId, auth);
-    const large = await statements(big.requestId, `Bearer ${await devToken([`acme-${run}-big`], ['investigator'])}`);
+    const large = await statements(
+      big.requestId,
+      `Bearer ${await devToken([`acme-${run}-big`], ['investigator'])}`,
+    );
     expect(small).toBeGreaterThan(0);
     expect(large).toBe(small);
   });
@@ -231,10 +458,22 @@ describe('provenance API over real ingestion', () => {
         client.on('error', reject);
       });
       const stop = client.subscribe<{ anomalyDetected: { rule: string; requestId: string } }>(
-        { query: 'subscription { anomalyDetected(minSeverity: HIGH) { rule requestId severity } }' },
-        { next: (message) => message.data && received.push(message.data.anomalyDetected), error: () => undefined, complete: () => undefined },
+        {
+          query: 'subscription { anomalyDetected(minSeverity: HIGH) { rule requestId severity } }',
+        },
+        {
+          next: (message) => message.data && received.push(message.data.anomalyDetected),
+          error: () => undefined,
+          complete: () => undefined,
+        },
       );
-      return { received, close: async () => { stop(); await client.dispose(); } };
+      return {
+        received,
+        close: async () => {
+          stop();
+          await client.dispose();
+        },
+      };
     };
     const live = uniqueSuffix();
     const victim = await subscribe([`acme-${live}`]);
@@ -243,13 +482,25 @@ describe('provenance API over real ingestion', () => {
     // a whole Kafka → ingestor → database → Kafka round trip first, far longer.
     const attack = loadScenario('cross-tenant-actor-token', live);
     await produce(attack.events);
-    await expectEventually(() => expect(victim.received).toEqual([{ rule: 'CROSS_TENANT_DELEGATION', requestId: attack.requestId, severity: 'CRITICAL' }]));
+    await expectEventually(() =>
+      expect(victim.received).toEqual([
+        { rule: 'CROSS_TENANT_DELEGATION', requestId: attack.requestId, severity: 'CRITICAL' },
+      ]),
+    );
     expect(stranger.received).toEqual([]);
     await victim.close();
     await stranger.close();
 
-    const refused = createClient({ url: `ws://127.0.0.1:${api.port}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: 'Bearer nonsense' }, lazy: false, retryAttempts: 0 });
-    const closeCode = await new Promise<number>((resolve) => refused.on('closed', (event) => resolve((event as { code: number }).code)));
+    const refused = createClient({
+      url: `ws://127.0.0.1:${api.port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: 'Bearer nonsense' },
+      lazy: false,
+      retryAttempts: 0,
+    });
+    const closeCode = await new Promise<number>((resolve) =>
+      refused.on('closed', (event) => resolve((event as { code: number }).code)),
+    );
     expect(closeCode).toBe(4403);
     await refused.dispose();
   });

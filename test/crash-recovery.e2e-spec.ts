@@ -20,9 +20,17 @@ describe('crash recovery', () => {
   let pool: Pool;
   const ingestors: IngestorProcess[] = [];
   // A short session lets the group notice a killed member quickly.
-  const env = { KAFKA_TOPIC: topic, KAFKA_GROUP_ID: `ingestor-${topic}`, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '6000' };
+  const env = {
+    KAFKA_TOPIC: topic,
+    KAFKA_GROUP_ID: `ingestor-${topic}`,
+    LOG_LEVEL: 'warn',
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+  };
   const stored = async (): Promise<number> =>
-    Number((await pool.query(`SELECT count(*) FROM events WHERE ce_id LIKE $1`, [`${run}-e%`])).rows[0].count);
+    Number(
+      (await pool.query(`SELECT count(*) FROM events WHERE ce_id LIKE $1`, [`${run}-e%`])).rows[0]
+        .count,
+    );
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -55,7 +63,10 @@ describe('crash recovery', () => {
     for (const threshold of [2000, 9000]) {
       const ingestor = await startIngestor(env);
       ingestors.push(ingestor);
-      await expectEventually(async () => expect(await stored()).toBeGreaterThan(threshold), { timeoutMs: 60_000, intervalMs: 20 });
+      await expectEventually(async () => expect(await stored()).toBeGreaterThan(threshold), {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+      });
       ingestor.child.kill('SIGKILL');
       expect(await ingestor.exited).toBe('SIGKILL');
     }
@@ -64,16 +75,26 @@ describe('crash recovery', () => {
     await producing;
     await producer.disconnect();
 
-    await expectEventually(async () => expect(await stored()).toBe(expected.events), { timeoutMs: 90_000, intervalMs: 200 });
+    await expectEventually(async () => expect(await stored()).toBe(expected.events), {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+    });
     const counts = await pool.query(
       `SELECT (SELECT count(*) FROM token_exchanges WHERE request_id LIKE $1)::int AS exchanges,
               (SELECT count(*) FROM hops WHERE request_id LIKE $1)::int AS hops,
               (SELECT count(*) FROM (SELECT source, ce_id FROM events WHERE ce_id LIKE $2 GROUP BY 1, 2 HAVING count(*) > 1) d)::int AS duplicated`,
       [`${run}-req-%`, `${run}-e%`],
     );
-    expect(counts.rows[0]).toEqual({ exchanges: expected.exchanges, hops: expected.hops, duplicated: 0 });
+    expect(counts.rows[0]).toEqual({
+      exchanges: expected.exchanges,
+      hops: expected.hops,
+      duplicated: 0,
+    });
     // Every event id the stream carried is there: nothing lost.
-    const ids = await pool.query<{ ce_id: string }>(`SELECT ce_id FROM events WHERE ce_id LIKE $1`, [`${run}-e%`]);
+    const ids = await pool.query<{ ce_id: string }>(
+      `SELECT ce_id FROM events WHERE ce_id LIKE $1`,
+      [`${run}-e%`],
+    );
     const seen = new Set(ids.rows.map((row) => row.ce_id));
     expect(events.filter(({ value }) => !seen.has(value.id))).toEqual([]);
   });

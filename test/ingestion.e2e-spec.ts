@@ -1,7 +1,15 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
 import { expectEventually } from './support/eventually';
-import { collectTopic, createTopics, kcatProduce, testKafka, testPool, uniqueSuffix, type ConsumedMessage } from './support/infra';
+import {
+  collectTopic,
+  createTopics,
+  kcatProduce,
+  testKafka,
+  testPool,
+  uniqueSuffix,
+  type ConsumedMessage,
+} from './support/infra';
 import { startIngestor, stopIngestor, type IngestorProcess } from './support/service-process';
 import { loadScenario, scenarioNames, shuffled } from './support/scenarios';
 
@@ -19,13 +27,14 @@ describe('ingestion from Kafka into PostgreSQL', () => {
     await producer.send({
       topic,
       messages: events.map((event) => ({
-        key: String(event.data.requestId ?? 'none'),
+        key: typeof event.data.requestId === 'string' ? event.data.requestId : 'none',
         value: JSON.stringify(event),
         headers: STRUCTURED,
       })),
     });
   };
-  const count = async (sql: string, params: unknown[]) => Number((await pool.query(sql, params)).rows[0].count);
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await pool.query(sql, params)).rows[0].count);
 
   beforeAll(async () => {
     kafka = testKafka();
@@ -48,17 +57,33 @@ describe('ingestion from Kafka into PostgreSQL', () => {
   it('stores a structured event produced by kcat', async () => {
     const run = uniqueSuffix();
     const [event] = loadScenario('support-tool-billing', run).events;
-    await kcatProduce(topic, `req-billing-${run}`, JSON.stringify(event), { 'content-type': 'Application/CloudEvents+JSON; charset=UTF-8' });
+    await kcatProduce(topic, `req-billing-${run}`, JSON.stringify(event), {
+      'content-type': 'Application/CloudEvents+JSON; charset=UTF-8',
+    });
     await expectEventually(async () =>
-      expect(await count('SELECT count(*) FROM token_exchanges WHERE request_id = $1', [`req-billing-${run}`])).toBe(1),
+      expect(
+        await count('SELECT count(*) FROM token_exchanges WHERE request_id = $1', [
+          `req-billing-${run}`,
+        ]),
+      ).toBe(1),
     );
-    const { rows } = await pool.query('SELECT topic, partition, "offset", received_at FROM events WHERE ce_id = $1', [`bill-1-${run}`]);
-    expect(rows).toEqual([{ topic, partition: expect.any(Number), offset: expect.any(String), received_at: expect.any(Date) }]);
+    const { rows } = await pool.query(
+      'SELECT topic, partition, "offset", received_at FROM events WHERE ce_id = $1',
+      [`bill-1-${run}`],
+    );
+    expect(rows).toEqual([
+      {
+        topic,
+        partition: expect.any(Number),
+        offset: expect.any(String),
+        received_at: expect.any(Date),
+      },
+    ]);
   });
 
   it('stores a binary-mode event (ce_ headers) produced by kcat', async () => {
     const run = uniqueSuffix();
-    const event = loadScenario('support-tool-billing', run).events[1]!;
+    const event = loadScenario('support-tool-billing', run).events[1];
     await kcatProduce(topic, `req-billing-${run}`, JSON.stringify(event.data), {
       'content-type': 'application/json',
       ce_specversion: '1.0',
@@ -76,7 +101,13 @@ describe('ingestion from Kafka into PostgreSQL', () => {
         [`req-billing-${run}`],
       );
       expect(rows).toEqual([
-        { hop_id: 'invoices', decision: 'allow', target_service: 'billing-api', actor: 'support-console', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+        {
+          hop_id: 'invoices',
+          decision: 'allow',
+          target_service: 'billing-api',
+          actor: 'support-console',
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        },
       ]);
     });
   });
@@ -84,25 +115,41 @@ describe('ingestion from Kafka into PostgreSQL', () => {
   it('sends every kind of bad message to the DLQ unchanged with a reason, and keeps consuming', async () => {
     const run = uniqueSuffix();
     const valid = loadScenario('vault-workflow-secret', run).events;
-    const withData = (data: unknown, extra: Record<string, unknown> = {}) => JSON.stringify({ ...valid[1], ...extra, data });
+    const withData = (data: unknown, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ ...valid[1], ...extra, data });
     let deepAct: Record<string, unknown> = { sub: 'agent:0' };
     for (let i = 1; i < 2000; i++) deepAct = { sub: `agent:${i}`, act: deepAct };
     const bad: Array<[string, string | Buffer]> = [
       ['INVALID_JSON', '{"specversion":"1.0","id":'],
-      ['INVALID_UTF8', Buffer.concat([Buffer.from('{"specversion":"1.0","id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])],
+      [
+        'INVALID_UTF8',
+        Buffer.concat([
+          Buffer.from('{"specversion":"1.0","id":"'),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('"}'),
+        ]),
+      ],
       ['INVALID_ENVELOPE', JSON.stringify({ ...valid[1], tenantid: undefined })],
-      ['INVALID_DATA', withData({ ...valid[1]!.data, decision: 42 })],
+      ['INVALID_DATA', withData({ ...valid[1].data, decision: 42 })],
       ['UNKNOWN_TYPE', JSON.stringify({ ...valid[1], type: 'provenant.token.minted' })],
-      ['MESSAGE_TOO_LARGE', withData({ ...valid[1]!.data, reason: 'x'.repeat(300_000) })],
-      ['FORBIDDEN_KEY', `{"specversion":"1.0","id":"p-${run}","__proto__":{"polluted":true},"data":{}}`],
-      ['TOO_DEEP', withData({ ...valid[1]!.data, token: { jti: 'deep', claims: { act: deepAct } } })],
+      ['MESSAGE_TOO_LARGE', withData({ ...valid[1].data, reason: 'x'.repeat(300_000) })],
+      [
+        'FORBIDDEN_KEY',
+        `{"specversion":"1.0","id":"p-${run}","__proto__":{"polluted":true},"data":{}}`,
+      ],
+      [
+        'TOO_DEEP',
+        withData({ ...valid[1].data, token: { jti: 'deep', claims: { act: deepAct } } }),
+      ],
       ['TIME_IN_FUTURE', JSON.stringify({ ...valid[1], time: '2099-01-01T00:00:00Z' })],
     ];
     for (const [, value] of bad) await kcatProduce(topic, `bad-${run}`, value, STRUCTURED);
     await produce(valid);
 
     await expectEventually(async () =>
-      expect(await count('SELECT count(*) FROM hops WHERE request_id = $1', [`txn-${run}`])).toBe(2),
+      expect(await count('SELECT count(*) FROM hops WHERE request_id = $1', [`txn-${run}`])).toBe(
+        2,
+      ),
     );
     const mine = await expectEventually(() => {
       const found = dlq.messages.filter((message) => message.key === `bad-${run}`);
@@ -111,7 +158,7 @@ describe('ingestion from Kafka into PostgreSQL', () => {
     });
     mine.sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset)));
     bad.forEach(([code, value], index) => {
-      const message = mine[index]!;
+      const message = mine[index];
       expect(message.headers['x-provenant-error']).toMatch(new RegExp(`^${code}: .+`));
       expect(message.headers['x-provenant-topic']).toBe(topic);
       expect(message.headers['x-provenant-partition']).toMatch(/^\d+$/);
@@ -127,15 +174,23 @@ describe('ingestion from Kafka into PostgreSQL', () => {
     const events = loadScenario('crm-agent-read', run).events;
     await produce(events);
     await produce(events);
-    await produce([{ ...events[3]!, data: { ...events[3]!.data, decision: 'deny' } }]);
+    await produce([{ ...events[3], data: { ...events[3].data, decision: 'deny' } }]);
     await expectEventually(async () => {
       const metrics = await (await fetch(`http://127.0.0.1:${ingestor.port}/metrics`)).text();
       const duplicates = Number(/^provenant_events_duplicate_total (\d+)/m.exec(metrics)?.[1] ?? 0);
       expect(duplicates).toBeGreaterThanOrEqual(5);
     });
-    expect(await count('SELECT count(*) FROM events WHERE request_id = $1', [`req-crm-${run}`])).toBe(4);
-    expect(await count('SELECT count(*) FROM hops WHERE request_id = $1', [`req-crm-${run}`])).toBe(2);
-    expect(await count(`SELECT count(*) FROM hops WHERE request_id = $1 AND decision = 'allow'`, [`req-crm-${run}`])).toBe(2);
+    expect(
+      await count('SELECT count(*) FROM events WHERE request_id = $1', [`req-crm-${run}`]),
+    ).toBe(4);
+    expect(await count('SELECT count(*) FROM hops WHERE request_id = $1', [`req-crm-${run}`])).toBe(
+      2,
+    );
+    expect(
+      await count(`SELECT count(*) FROM hops WHERE request_id = $1 AND decision = 'allow'`, [
+        `req-crm-${run}`,
+      ]),
+    ).toBe(2);
   });
 
   it.each(scenarioNames().flatMap((name) => [1, 2, 3].map((seed) => [name, seed] as const)))(
@@ -145,15 +200,23 @@ describe('ingestion from Kafka into PostgreSQL', () => {
       const scenario = loadScenario(name, run);
       await produce(shuffled(scenario.events, seed));
       await expectEventually(async () =>
-        expect(await count('SELECT count(*) FROM events WHERE ce_id LIKE $1', [`%-${run}`])).toBe(scenario.events.length),
+        expect(await count('SELECT count(*) FROM events WHERE ce_id LIKE $1', [`%-${run}`])).toBe(
+          scenario.events.length,
+        ),
       );
-      const hops = await pool.query('SELECT hop_id AS "hopId", parent_hop_id AS "parentHopId" FROM hops WHERE request_id = $1 ORDER BY occurred_at, hop_id', [scenario.requestId]);
+      const hops = await pool.query(
+        'SELECT hop_id AS "hopId", parent_hop_id AS "parentHopId" FROM hops WHERE request_id = $1 ORDER BY occurred_at, hop_id',
+        [scenario.requestId],
+      );
       expect(hops.rows).toEqual(scenario.expect.hops);
       for (const [child, parent] of Object.entries(scenario.expect.tokens)) {
         const token = await pool.query(`SELECT parent_key FROM tokens WHERE jti = $1`, [child]);
         expect(token.rows[0]?.parent_key).toMatch(new RegExp(`#${parent}$`));
       }
-      const anomalies = await pool.query('SELECT DISTINCT rule FROM anomalies WHERE request_id = $1 ORDER BY rule', [scenario.requestId]);
+      const anomalies = await pool.query(
+        'SELECT DISTINCT rule FROM anomalies WHERE request_id = $1 ORDER BY rule',
+        [scenario.requestId],
+      );
       expect(anomalies.rows.map((row) => row.rule)).toEqual([...scenario.expect.anomalies].sort());
       // Every hop's token is the one an exchange of this request issued, or its subject token.
       const unlinked = await count(
@@ -170,15 +233,24 @@ describe('ingestion from Kafka into PostgreSQL', () => {
     const scenario = loadScenario('raw-token-in-event', run);
     await produce(scenario.events);
     const anomaly = await expectEventually(async () => {
-      const { rows } = await pool.query(`SELECT rule, severity, details FROM anomalies WHERE request_id = $1`, [scenario.requestId]);
+      const { rows } = await pool.query(
+        `SELECT rule, severity, details FROM anomalies WHERE request_id = $1`,
+        [scenario.requestId],
+      );
       expect(rows.map((row) => row.rule)).toContain('RAW_CREDENTIAL_IN_EVENT');
       return rows.find((row) => row.rule === 'RAW_CREDENTIAL_IN_EVENT');
     });
     expect(anomaly.details.findings[0].path).toBe('data.reason');
     for (const table of ['events', 'hops', 'tokens', 'anomalies', 'token_exchanges']) {
-      expect(await count(`SELECT count(*) FROM ${table} t WHERE t::text LIKE '%' || $1 || '%'`, [scenario.expect.rawSecret!.slice(0, 40)])).toBe(0);
+      expect(
+        await count(`SELECT count(*) FROM ${table} t WHERE t::text LIKE '%' || $1 || '%'`, [
+          scenario.expect.rawSecret!.slice(0, 40),
+        ]),
+      ).toBe(0);
     }
-    const { rows } = await pool.query(`SELECT reason FROM hops WHERE request_id = $1`, [scenario.requestId]);
+    const { rows } = await pool.query(`SELECT reason FROM hops WHERE request_id = $1`, [
+      scenario.requestId,
+    ]);
     expect(rows[0].reason).toMatch(/^upstream rejected Authorization: Bearer sha256:[0-9a-f]{64}$/);
     expect(ingestor.output()).not.toContain(scenario.expect.rawSecret!.slice(0, 40));
   });

@@ -9,25 +9,36 @@ import { databaseUrl, uniqueSuffix } from './support/infra';
 
 const ROOT = join(__dirname, '..');
 // What the migrations add on purpose beyond what Prisma can describe.
-const MIGRATION_ONLY = ['trigger events_append_only', 'trigger events_no_truncate', 'function provenant_reject_event_mutation'];
+const MIGRATION_ONLY = [
+  'trigger events_append_only',
+  'trigger events_no_truncate',
+  'function provenant_reject_event_mutation',
+];
 
 /** Everything about a database's structure that a schema describes, as sorted lines. */
 async function describeDatabase(url: string): Promise<string[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const query = async (sql: string) => (await client.query<{ line: string }>(sql)).rows.map((row) => row.line);
+    const query = async (sql: string) =>
+      (await client.query<{ line: string }>(sql)).rows.map((row) => row.line);
     return [
       ...(await query(`SELECT format('column %s.%s %s %s default=%s', table_name, column_name, data_type || coalesce('(' || udt_name || ')', ''),
                               CASE WHEN is_nullable = 'YES' THEN 'null' ELSE 'not null' END, coalesce(column_default, '-')) AS line
                        FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`)),
-      ...(await query(`SELECT 'index ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`)),
+      ...(await query(
+        `SELECT 'index ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+      )),
       ...(await query(`SELECT format('constraint %s %s %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) AS line
                        FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '_prisma_migrations'`)),
       ...(await query(`SELECT format('enum %s %s', t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)) AS line
                        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`)),
-      ...(await query(`SELECT 'trigger ' || tgname AS line FROM pg_trigger WHERE NOT tgisinternal`)),
-      ...(await query(`SELECT 'function ' || proname AS line FROM pg_proc WHERE pronamespace = 'public'::regnamespace`)),
+      ...(await query(
+        `SELECT 'trigger ' || tgname AS line FROM pg_trigger WHERE NOT tgisinternal`,
+      )),
+      ...(await query(
+        `SELECT 'function ' || proname AS line FROM pg_proc WHERE pronamespace = 'public'::regnamespace`,
+      )),
     ].sort();
   } finally {
     await client.end();
@@ -35,7 +46,16 @@ async function describeDatabase(url: string): Promise<string[]> {
 }
 
 function schemaSql(schemaPath?: string): string {
-  return execFileSync(process.execPath, ['--experimental-wasm-modules', '--no-warnings', join(ROOT, 'scripts/schema-sql.mjs'), ...(schemaPath ? [schemaPath] : [])], { encoding: 'utf8' });
+  return execFileSync(
+    process.execPath,
+    [
+      '--experimental-wasm-modules',
+      '--no-warnings',
+      join(ROOT, 'scripts/schema-sql.mjs'),
+      ...(schemaPath ? [schemaPath] : []),
+    ],
+    { encoding: 'utf8' },
+  );
 }
 
 async function databaseFrom(sql: string): Promise<string[]> {
@@ -76,7 +96,13 @@ describe('prisma/schema.prisma and prisma/migrations', () => {
 
   it('is noticed when the schema changes without a migration', async () => {
     const drifted = join(mkdtempSync(join(tmpdir(), 'drift-')), 'schema.prisma');
-    writeFileSync(drifted, readFileSync(join(ROOT, 'prisma/schema.prisma'), 'utf8').replace('  reason         String?', '  reason         String?\n  severity2      Int?'));
+    writeFileSync(
+      drifted,
+      readFileSync(join(ROOT, 'prisma/schema.prisma'), 'utf8').replace(
+        '  reason         String?',
+        '  reason         String?\n  severity2      Int?',
+      ),
+    );
     const fromSchema = await databaseFrom(schemaSql(drifted));
     expect(migrated.filter((line) => !MIGRATION_ONLY.includes(line))).not.toEqual(fromSchema);
     expect(fromSchema.some((line) => line.startsWith('column hops.severity2'))).toBe(true);

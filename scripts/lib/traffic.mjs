@@ -14,14 +14,28 @@ function rng(seed) {
 }
 
 const DELEGATE_KINDS = ['agent', 'tool', 'service', 'workload'];
-const SERVICES = ['crm-api', 'billing-api', 'vault', 'warehouse', 'calendar-api', 'payments-api', 'search-api'];
+const SERVICES = [
+  'crm-api',
+  'billing-api',
+  'vault',
+  'warehouse',
+  'calendar-api',
+  'payments-api',
+  'search-api',
+];
 const ACTIONS = ['read', 'list', 'update', 'export', 'execute'];
 
 /**
  * Yields `{ key, value }` pairs (value: a structured CloudEvent object) for `requests`
  * requests. Events of a request come in causal order; callers may shuffle them.
  */
-export function* generateTraffic({ requests, seed = 1, tenants = 20, principalsPerTenant = 200, run = 'r' }) {
+export function* generateTraffic({
+  requests,
+  seed = 1,
+  tenants = 20,
+  principalsPerTenant = 200,
+  run = 'r',
+}) {
   const random = rng(seed);
   const pick = (items) => items[Math.floor(random() * items.length)];
   const base = Date.parse('2026-11-01T00:00:00Z');
@@ -31,27 +45,61 @@ export function* generateTraffic({ requests, seed = 1, tenants = 20, principalsP
     const requestId = `${run}-req-${r}`;
     const depth = 2 + Math.floor(random() * 4); // 2..5 principals in the chain
     const t0 = base + r * 1000;
-    const chain = [{ id: `user-${Math.floor(random() * principalsPerTenant)}@${tenant}.example`, issuer: `https://login.${tenant}.example`, kind: 'human' }];
+    const chain = [
+      {
+        id: `user-${Math.floor(random() * principalsPerTenant)}@${tenant}.example`,
+        issuer: `https://login.${tenant}.example`,
+        kind: 'human',
+      },
+    ];
     for (let i = 1; i < depth; i++) {
       const kind = pick(DELEGATE_KINDS);
-      chain.push({ id: `${kind}:${Math.floor(random() * principalsPerTenant)}`, issuer: `https://${kind}s.${tenant}.example`, kind });
+      chain.push({
+        id: `${kind}:${Math.floor(random() * principalsPerTenant)}`,
+        issuer: `https://${kind}s.${tenant}.example`,
+        kind,
+      });
     }
-    const tokens = [{ jti: `${requestId}-t0`, issuer: chain[0].issuer, audience: ['sts'], scopes: ['read', 'write'], issuedAt: new Date(t0 - 60000).toISOString(), expiresAt: new Date(t0 + 3600000).toISOString() }];
+    const tokens = [
+      {
+        jti: `${requestId}-t0`,
+        issuer: chain[0].issuer,
+        audience: ['sts'],
+        scopes: ['read', 'write'],
+        issuedAt: new Date(t0 - 60000).toISOString(),
+        expiresAt: new Date(t0 + 3600000).toISOString(),
+      },
+    ];
     const event = (type, time, data) => ({
       key: requestId,
-      value: { specversion: '1.0', id: `${run}-e${eventNo++}`, source: `gw://${tenant}/edge`, type, time: new Date(time).toISOString(), tenantid: tenant, data },
+      value: {
+        specversion: '1.0',
+        id: `${run}-e${eventNo++}`,
+        source: `gw://${tenant}/edge`,
+        type,
+        time: new Date(time).toISOString(),
+        tenantid: tenant,
+        data,
+      },
     });
     let act;
     for (let i = 1; i < depth; i++) {
       act = act ? { sub: chain[i].id, act } : { sub: chain[i].id };
       const issued = {
-        jti: `${requestId}-t${i}`, issuer: `https://sts.${tenant}.example`, audience: [pick(SERVICES)], scopes: ['read'],
-        issuedAt: new Date(t0 + i * 10).toISOString(), expiresAt: new Date(t0 + 1800000).toISOString(),
+        jti: `${requestId}-t${i}`,
+        issuer: `https://sts.${tenant}.example`,
+        audience: [pick(SERVICES)],
+        scopes: ['read'],
+        issuedAt: new Date(t0 + i * 10).toISOString(),
+        expiresAt: new Date(t0 + 1800000).toISOString(),
         claims: { sub: chain[0].id, act },
       };
       yield event('provenant.token.exchanged', t0 + i * 10, {
-        requestId, subject: chain[0], actor: chain[i],
-        subjectToken: { jti: tokens[i - 1].jti, issuer: tokens[i - 1].issuer }, issuedToken: issued,
+        requestId,
+        subject: chain[0],
+        actor: chain[i],
+        subjectToken: { jti: tokens[i - 1].jti, issuer: tokens[i - 1].issuer },
+        issuedToken: issued,
         grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
       });
       tokens.push(issued);
@@ -59,15 +107,23 @@ export function* generateTraffic({ requests, seed = 1, tenants = 20, principalsP
     for (let i = 1; i < depth; i++) {
       const service = i === depth - 1 ? tokens[i].audience[0] : pick(SERVICES);
       yield event('provenant.action.performed', t0 + 100 + i * 10, {
-        requestId, hopId: `h${i}`, ...(i > 1 ? { parentHopId: `h${i - 1}` } : {}),
-        actor: chain[i], onBehalfOf: chain[0],
+        requestId,
+        hopId: `h${i}`,
+        ...(i > 1 ? { parentHopId: `h${i - 1}` } : {}),
+        actor: chain[i],
+        onBehalfOf: chain[0],
         ...(chain[i].kind === 'agent' ? { tool: { name: `tool-${i}` } } : {}),
         target: { service, resource: `res/${r}`, action: pick(ACTIONS) },
-        token: { jti: tokens[i].jti, issuer: tokens[i].issuer }, decision: random() < 0.95 ? 'allow' : 'deny',
+        token: { jti: tokens[i].jti, issuer: tokens[i].issuer },
+        decision: random() < 0.95 ? 'allow' : 'deny',
       });
     }
     if (random() < 0.02) {
-      yield event('provenant.token.revoked', t0 + 500, { token: { jti: tokens[1].jti, issuer: tokens[1].issuer }, reason: 'session ended', revokedAt: new Date(t0 + 500).toISOString() });
+      yield event('provenant.token.revoked', t0 + 500, {
+        token: { jti: tokens[1].jti, issuer: tokens[1].issuer },
+        reason: 'session ended',
+        revokedAt: new Date(t0 + 500).toISOString(),
+      });
     }
   }
 }

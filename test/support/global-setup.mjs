@@ -11,7 +11,8 @@ import { ensureDevKeys } from '../../scripts/dev-keys.mjs';
 
 export default async function globalSetup() {
   const started = Date.now();
-  const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const adminUrl =
+    process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const databaseUrl = new URL(adminUrl);
   databaseUrl.pathname = `/provenant_test_${randomBytes(4).toString('hex')}`;
   await createDatabase(databaseUrl.toString());
@@ -25,5 +26,7 @@ export default async function globalSetup() {
   process.env.KAFKA_BROKERS = kafka.brokers;
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   globalThis.__PROVENANT_TEST__ = { kafka, dataDir, databaseUrl: databaseUrl.toString() };
-  console.log(`\n[e2e] kafka ${kafka.brokers}, database ${databaseUrl.pathname.slice(1)}, ready in ${Date.now() - started} ms`);
+  console.log(
+    `\n[e2e] kafka ${kafka.brokers}, database ${databaseUrl.pathname.slice(1)}, ready in ${Date.now() - started} ms`,
+  );
 }

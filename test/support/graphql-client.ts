@@ -5,7 +5,11 @@ import { join } from 'node:path';
 const PRIVATE_JWK = join(__dirname, '..', '..', '.cache', 'dev-auth', 'private.jwk.json');
 
 /** A token signed with the development key the API under test trusts. */
-export async function devToken(tenants: string[], roles: string[], overrides: { exp?: string; iss?: string; aud?: string } = {}): Promise<string> {
+export async function devToken(
+  tenants: string[],
+  roles: string[],
+  overrides: { exp?: string; iss?: string; aud?: string } = {},
+): Promise<string> {
   const jwk = JSON.parse(readFileSync(PRIVATE_JWK, 'utf8')) as { kid: string };
   const key = await importJWK(jwk, 'ES256');
   return new SignJWT({ tenants, roles })

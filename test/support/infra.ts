@@ -11,7 +11,11 @@ export const databaseUrl = (): string => process.env.DATABASE_URL!;
 export const uniqueSuffix = (): string => randomBytes(4).toString('hex');
 
 export function testKafka(): Kafka {
-  return new Kafka({ clientId: `test-${uniqueSuffix()}`, brokers: brokers(), logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId: `test-${uniqueSuffix()}`,
+    brokers: brokers(),
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 export function testPool(): Pool {
@@ -20,19 +24,34 @@ export function testPool(): Pool {
   return pool;
 }
 
-export async function createTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+export async function createTopics(
+  kafka: Kafka,
+  topics: string[],
+  numPartitions = 3,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })) });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+  });
   await admin.disconnect();
 }
 
 /** Produces with `kcat`, a client independent of kafkajs: headers as `name=value`. */
-export function kcatProduce(topic: string, key: string, value: string | Buffer, headers: Record<string, string> = {}): Promise<void> {
+export function kcatProduce(
+  topic: string,
+  key: string,
+  value: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<void> {
   const args = ['-P', '-b', brokers().join(','), '-t', topic, '-k', key, '-c', '1'];
-  for (const [name, headerValue] of Object.entries(headers)) args.push('-H', `${name}=${headerValue}`);
+  for (const [name, headerValue] of Object.entries(headers))
+    args.push('-H', `${name}=${headerValue}`);
   return new Promise((resolve, reject) => {
-    const child = execFile('kcat', args, (error, _stdout, stderr) => (error ? reject(new Error(`kcat: ${stderr || error.message}`)) : resolve()));
+    const child = execFile('kcat', args, (error, _stdout, stderr) =>
+      error ? reject(new Error(`kcat: ${stderr || error.message}`)) : resolve(),
+    );
     child.stdin!.end(value);
   });
 }
@@ -46,16 +65,24 @@ export interface ConsumedMessage {
 }
 
 const headerStrings = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, String(Array.isArray(value) ? value[0] : value)]));
+  Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [
+      name,
+      String(Array.isArray(value) ? value[0] : value),
+    ]),
+  );
 
 /** Collects what arrives on `topic` from the beginning; `stop` disconnects. */
-export async function collectTopic(kafka: Kafka, topic: string): Promise<{ messages: ConsumedMessage[]; stop: () => Promise<void> }> {
+export async function collectTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ messages: ConsumedMessage[]; stop: () => Promise<void> }> {
   const messages: ConsumedMessage[] = [];
   const consumer = kafka.consumer({ groupId: `collector-${uniqueSuffix()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message, partition }: { message: KafkaMessage; partition: number }) => {
+    eachMessage: ({ message, partition }: { message: KafkaMessage; partition: number }) => {
       messages.push({
         key: message.key?.toString() ?? null,
         value: message.value,
@@ -63,6 +90,7 @@ export async function collectTopic(kafka: Kafka, topic: string): Promise<{ messa
         partition,
         offset: message.offset,
       });
+      return Promise.resolve();
     },
   });
   return { messages, stop: () => consumer.disconnect() };

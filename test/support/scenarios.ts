@@ -21,7 +21,10 @@ export interface Scenario {
 
 export const SCENARIO_DIR = join(__dirname, '..', 'scenarios');
 export const scenarioNames = (): string[] =>
-  readdirSync(SCENARIO_DIR).filter((file) => file.endsWith('.json')).map((file) => file.replace(/\.json$/, '')).sort();
+  readdirSync(SCENARIO_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.replace(/\.json$/, ''))
+    .sort();
 
 /** A scenario with `{run}` replaced, so each test has its own tenants, tokens and requests. */
 export function loadScenario(name: string, run: string): Scenario {
@@ -42,7 +45,7 @@ export function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }

@@ -33,7 +33,10 @@ export function startIngestor(env: Record<string, string>): Promise<IngestorProc
 }
 
 /** Starts a built Provenant process (ingestor or API) and waits until /readyz says ready. */
-export async function startService(name: ServiceName, env: Record<string, string>): Promise<IngestorProcess> {
+export async function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+): Promise<IngestorProcess> {
   const port = await freePort();
   let output = '';
   const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
@@ -50,9 +53,11 @@ export async function startService(name: ServiceName, env: Record<string, string
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   await expectEventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited early:\n${output}`);
@@ -67,7 +72,11 @@ export async function startService(name: ServiceName, env: Record<string, string
   return { child, port, output: () => output, exited };
 }
 
-export async function stopIngestor(ingestor: IngestorProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
-  if (ingestor.child.exitCode === null && ingestor.child.signalCode === null) ingestor.child.kill(signal);
+export async function stopIngestor(
+  ingestor: IngestorProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | string> {
+  if (ingestor.child.exitCode === null && ingestor.child.signalCode === null)
+    ingestor.child.kill(signal);
   return ingestor.exited;
 }

@@ -3,7 +3,12 @@ import { JwtVerifier, Public, type Caller } from '@app/auth';
 import { APP_CONFIG, type ApiEnv } from '@app/config';
 import { InvestigationModule } from '@app/investigation';
 import { createKafka } from '@app/kafka';
-import { HealthController, METRICS_REGISTRY, READINESS_CHECKS, type ReadinessCheck } from '@app/observability';
+import {
+  HealthController,
+  METRICS_REGISTRY,
+  READINESS_CHECKS,
+  type ReadinessCheck,
+} from '@app/observability';
 import { DatabaseService, PersistenceModule } from '@app/persistence';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -32,12 +37,21 @@ export const SCHEMA_FILE = 'apps/api/schema.gql';
 export class ApiModule {
   static forRoot(config: ApiEnv, logger: Logger): DynamicModule {
     const metrics = new ApiMetrics();
-    const verifier = new JwtVerifier({ jwksUrl: config.AUTH_JWKS_URL, jwksFile: config.AUTH_JWKS_FILE, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+    const verifier = new JwtVerifier({
+      jwksUrl: config.AUTH_JWKS_URL,
+      jwksFile: config.AUTH_JWKS_FILE,
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    });
     const production = config.NODE_ENV === 'production';
     return {
       module: ApiModule,
       imports: [
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, onQuery: () => metrics.databaseQueries.inc() }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          onQuery: () => metrics.databaseQueries.inc(),
+        }),
         InvestigationModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -48,19 +62,34 @@ export class ApiModule {
           introspection: !production,
           playground: false,
           csrfPrevention: true,
-          plugins: [queryLimitsPlugin({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY })],
+          plugins: [
+            queryLimitsPlugin({
+              maxDepth: config.GRAPHQL_MAX_DEPTH,
+              maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
+            }),
+          ],
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphqlError,
-          context: ({ req, extra }: { req?: Request; extra?: { caller?: Caller } }): GraphqlContext =>
-            extra?.caller ? { caller: extra.caller } : { req },
+          context: ({
+            req,
+            extra,
+          }: {
+            req?: Request;
+            extra?: { caller?: Caller };
+          }): GraphqlContext => (extra?.caller ? { caller: extra.caller } : { req }),
           subscriptions: {
             'graphql-ws': {
               path: '/graphql',
               // A socket is authenticated once, at connection; a bad token closes it (4403).
-              onConnect: async (context: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+              onConnect: async (context: {
+                connectionParams?: Record<string, unknown>;
+                extra: unknown;
+              }) => {
                 const authorization = context.connectionParams?.authorization;
                 try {
-                  (context.extra as { caller?: Caller }).caller = await verifier.verify(typeof authorization === 'string' ? authorization : undefined);
+                  (context.extra as { caller?: Caller }).caller = await verifier.verify(
+                    typeof authorization === 'string' ? authorization : undefined,
+                  );
                   return true;
                 } catch {
                   return false;
@@ -89,7 +118,13 @@ export class ApiModule {
             {
               name: 'kafka',
               check: async () => {
-                const admin = createKafka({ clientId: `${config.KAFKA_CLIENT_ID}-api-ready`, brokers: config.KAFKA_BROKERS }, logger).admin();
+                const admin = createKafka(
+                  {
+                    clientId: `${config.KAFKA_CLIENT_ID}-api-ready`,
+                    brokers: config.KAFKA_BROKERS,
+                  },
+                  logger,
+                ).admin();
                 await admin.connect();
                 try {
                   await admin.describeCluster();

@@ -25,7 +25,11 @@ export function formatGraphqlError(formatted: GraphQLFormattedError): GraphQLFor
   if (original.statusCode === 401) code = 'UNAUTHENTICATED';
   if (original.statusCode === 403) code = 'FORBIDDEN';
   if (!SAFE_CODES.has(code)) {
-    return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'internal error',
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   }
   const message = typeof original.message === 'string' ? original.message : formatted.message;
   return { message, locations: formatted.locations, path: formatted.path, extensions: { code } };

@@ -9,7 +9,9 @@ import { ApiModule } from './api.module';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(apiEnvSchema);
   if (config.AUTH_JWKS_FILE && !existsSync(config.AUTH_JWKS_FILE)) {
-    process.stderr.write(`invalid configuration: AUTH_JWKS_FILE: ${config.AUTH_JWKS_FILE} does not exist (run \`npm run -s token -- --tenant t --role investigator\` once to create the development key, or set AUTH_JWKS_URL)\n`);
+    process.stderr.write(
+      `invalid configuration: AUTH_JWKS_FILE: ${config.AUTH_JWKS_FILE} does not exist (run \`npm run -s token -- --tenant t --role investigator\` once to create the development key, or set AUTH_JWKS_URL)\n`,
+    );
     process.exit(78);
   }
   const logger = createLogger('provenant-api', config.LOG_LEVEL);
@@ -22,7 +24,10 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
-  logger.info({ port: config.PORT, host: config.HOST }, 'api ready: /graphql /healthz /readyz /metrics');
+  logger.info(
+    { port: config.PORT, host: config.HOST },
+    'api ready: /graphql /healthz /readyz /metrics',
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,9 +1,19 @@
 import type { AnomalyPolicy } from '@app/anomalies';
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
 import { DLQ_HEADERS, dlqTopicOf } from '@app/contract';
-import { describeDecodeError, EventDecoder, IngestBatchService, type IncomingMessage } from '@app/ingestion';
+import {
+  describeDecodeError,
+  EventDecoder,
+  IngestBatchService,
+  type IncomingMessage,
+} from '@app/ingestion';
 import { ensureTopics, headersToStrings } from '@app/kafka';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { IngestorMetrics } from './ingestor.metrics';
@@ -37,7 +47,12 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
       maxDelegationDepth: config.POLICY_MAX_DELEGATION_DEPTH,
       maxDelegatedLifetimeMs: config.POLICY_MAX_DELEGATED_LIFETIME_S * 1000,
       federation: new Set(config.POLICY_FEDERATION),
-      trustedIssuers: new Map(Object.entries(config.POLICY_TRUSTED_ISSUERS).map(([tenant, issuers]) => [tenant, new Set(issuers)])),
+      trustedIssuers: new Map(
+        Object.entries(config.POLICY_TRUSTED_ISSUERS).map(([tenant, issuers]) => [
+          tenant,
+          new Set(issuers),
+        ]),
+      ),
     };
   }
 
@@ -69,8 +84,9 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     this.logger.info({ topic, groupId: this.config.KAFKA_GROUP_ID }, 'consuming delegation events');
   }
 
-  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const end = this.metrics.batchSeconds.startTimer();
     const messages: IncomingMessage[] = batch.messages.map((message) => ({
       value: message.value,
@@ -102,7 +118,10 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
       });
       for (const { error, message } of result.rejected) {
         this.metrics.deadLettered.inc({ code: error.code });
-        this.logger.warn({ ...message.position, code: error.code, reason: error.message }, 'message dead-lettered');
+        this.logger.warn(
+          { ...message.position, code: error.code, reason: error.message },
+          'message dead-lettered',
+        );
       }
     }
     if (result.anomalies.length > 0) {
@@ -118,10 +137,12 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
 
     // Stored (and dead-lettered) durably: only now may the group move past this batch.
     // resolveOffset moves this consumer's fetch position, commitOffsets the group's.
-    resolveOffset(batch.lastOffset());
+    payload.resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-    await heartbeat();
+    await this.consumer!.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: next },
+    ]);
+    await payload.heartbeat();
     this.metrics.stored.inc(result.stored);
     this.metrics.duplicates.inc(result.duplicates);
     this.metrics.lag.set(

@@ -3,16 +3,33 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** What the ingestor measures, on its /metrics. */
 export class IngestorMetrics {
   readonly registry = new Registry();
-  readonly consumed = new Counter({ name: 'provenant_events_consumed_total', help: 'Messages read from Kafka', registers: [this.registry] });
-  readonly stored = new Counter({ name: 'provenant_events_stored_total', help: 'Events newly stored', registers: [this.registry] });
-  readonly duplicates = new Counter({ name: 'provenant_events_duplicate_total', help: 'Events already stored (same source and id)', registers: [this.registry] });
+  readonly consumed = new Counter({
+    name: 'provenant_events_consumed_total',
+    help: 'Messages read from Kafka',
+    registers: [this.registry],
+  });
+  readonly stored = new Counter({
+    name: 'provenant_events_stored_total',
+    help: 'Events newly stored',
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: 'provenant_events_duplicate_total',
+    help: 'Events already stored (same source and id)',
+    registers: [this.registry],
+  });
   readonly deadLettered = new Counter({
     name: 'provenant_events_dead_lettered_total',
     help: 'Messages sent to the dead-letter topic, by reason',
     labelNames: ['code'],
     registers: [this.registry],
   });
-  readonly anomalies = new Counter({ name: 'provenant_anomalies_raised_total', help: 'Anomalies raised', labelNames: ['rule'], registers: [this.registry] });
+  readonly anomalies = new Counter({
+    name: 'provenant_anomalies_raised_total',
+    help: 'Anomalies raised',
+    labelNames: ['rule'],
+    registers: [this.registry],
+  });
   readonly batchSeconds = new Histogram({
     name: 'provenant_ingest_batch_seconds',
     help: 'Time to decode, store and commit one batch',

@@ -29,7 +29,11 @@ export const ANOMALY_RULES: readonly AnomalyRule[] = [
 ];
 
 /** All anomalies one request's facts show; the dedupe key makes re-evaluation harmless. */
-export function evaluateAnomalies(graph: RequestGraph, policy: AnomalyPolicy, rules: readonly AnomalyRule[] = ANOMALY_RULES): AnomalyRow[] {
+export function evaluateAnomalies(
+  graph: RequestGraph,
+  policy: AnomalyPolicy,
+  rules: readonly AnomalyRule[] = ANOMALY_RULES,
+): AnomalyRow[] {
   const provenance = reconstruct(graph);
   return rules.flatMap((rule) =>
     rule.evaluate({ graph, provenance, policy }).map((finding) => ({

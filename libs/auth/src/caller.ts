@@ -8,7 +8,12 @@ export type Role = (typeof ROLES)[number];
 export const callerClaimsSchema = z.object({
   sub: z.string().min(1).max(256),
   tenants: z.array(z.string().min(1).max(512)).min(1).max(256),
-  roles: z.array(z.string()).max(16).transform((roles) => roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role))),
+  roles: z
+    .array(z.string())
+    .max(16)
+    .transform((roles) =>
+      roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role)),
+    ),
 });
 
 /** Who is calling, and the tenant scope every read on its behalf is filtered by. */

@@ -12,7 +12,17 @@ describe('JwtVerifier', () => {
   let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
   let publicJwk: JWK;
 
-  const sign = (claims: Record<string, unknown> = {}, { alg = 'ES256', key = privateKey as typeof privateKey | Uint8Array, exp = '5m', iss = ISSUER, aud = AUDIENCE } = {}) =>
+  type SignOptions = {
+    alg?: string;
+    key?: typeof privateKey | Uint8Array;
+    exp?: string;
+    iss?: string;
+    aud?: string;
+  };
+  const sign = (
+    claims: Record<string, unknown> = {},
+    { alg = 'ES256', key = privateKey, exp = '5m', iss = ISSUER, aud = AUDIENCE }: SignOptions = {},
+  ) =>
     new SignJWT({ tenants: ['acme'], roles: ['investigator'], ...claims })
       .setProtectedHeader({ alg, kid: 'k1' })
       .setSubject('alice')
@@ -31,7 +41,9 @@ describe('JwtVerifier', () => {
   });
 
   it('accepts a valid token and reads tenants and known roles', async () => {
-    const caller = await verifier.verify(`Bearer ${await sign({ roles: ['investigator', 'root'] })}`);
+    const caller = await verifier.verify(
+      `Bearer ${await sign({ roles: ['investigator', 'root'] })}`,
+    );
     expect(caller.sub).toBe('alice');
     expect(caller.tenants).toEqual(['acme']);
     expect([...caller.roles]).toEqual(['investigator']);
@@ -39,23 +51,43 @@ describe('JwtVerifier', () => {
   });
 
   it.each([
-    ['no header', async () => undefined],
-    ['not bearer', async () => `Basic ${Buffer.from('a:b').toString('base64')}`],
+    ['no header', () => Promise.resolve(undefined)],
+    ['not bearer', () => Promise.resolve(`Basic ${Buffer.from('a:b').toString('base64')}`)],
     ['expired', async () => `Bearer ${await sign({}, { exp: '-1m' })}`],
     ['wrong issuer', async () => `Bearer ${await sign({}, { iss: 'https://evil.test' })}`],
     ['wrong audience', async () => `Bearer ${await sign({}, { aud: 'other' })}`],
     ['no tenants', async () => `Bearer ${await sign({ tenants: [] })}`],
-    ['alg none', async () => {
-      const body = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-      return `Bearer ${body({ alg: 'none' })}.${body({ sub: 'x', iss: ISSUER, aud: AUDIENCE, tenants: ['acme'], exp: 9e9 })}.`;
-    }],
-    ['HMAC signed with the public key', async () =>
-      `Bearer ${await sign({}, { alg: 'HS256', key: new TextEncoder().encode(JSON.stringify(publicJwk)) })}`],
-    ['tampered payload', async () => {
-      const [header, , signature] = (await sign()).split('.');
-      const forged = Buffer.from(JSON.stringify({ sub: 'alice', iss: ISSUER, aud: AUDIENCE, tenants: ['globex'], roles: ['admin'], exp: 9e9 })).toString('base64url');
-      return `Bearer ${header}.${forged}.${signature}`;
-    }],
+    [
+      'alg none',
+      () => {
+        const body = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        return Promise.resolve(
+          `Bearer ${body({ alg: 'none' })}.${body({ sub: 'x', iss: ISSUER, aud: AUDIENCE, tenants: ['acme'], exp: 9e9 })}.`,
+        );
+      },
+    ],
+    [
+      'HMAC signed with the public key',
+      async () =>
+        `Bearer ${await sign({}, { alg: 'HS256', key: new TextEncoder().encode(JSON.stringify(publicJwk)) })}`,
+    ],
+    [
+      'tampered payload',
+      async () => {
+        const [header, , signature] = (await sign()).split('.');
+        const forged = Buffer.from(
+          JSON.stringify({
+            sub: 'alice',
+            iss: ISSUER,
+            aud: AUDIENCE,
+            tenants: ['globex'],
+            roles: ['admin'],
+            exp: 9e9,
+          }),
+        ).toString('base64url');
+        return `Bearer ${header}.${forged}.${signature}`;
+      },
+    ],
   ])('rejects %s', async (_name, header) => {
     await expect(verifier.verify(await header())).rejects.toBeInstanceOf(AuthenticationError);
   });

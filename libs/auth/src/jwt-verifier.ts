@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { Caller, callerClaimsSchema } from './caller';
 
 export interface JwtVerifierOptions {
@@ -13,7 +20,18 @@ export interface JwtVerifierOptions {
  * Asymmetric algorithms only: `none` and HMAC are refused outright, so a token "signed"
  * with the public key as an HMAC secret can never verify.
  */
-export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const ACCEPTED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
 
 export class AuthenticationError extends Error {}
 
@@ -22,9 +40,14 @@ export class JwtVerifier {
 
   constructor(private readonly options: JwtVerifierOptions) {
     if (options.jwksUrl) {
-      this.keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+      this.keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+        cooldownDuration: 30_000,
+        cacheMaxAge: 600_000,
+      });
     } else if (options.jwksFile) {
-      this.keys = createLocalJWKSet(JSON.parse(readFileSync(options.jwksFile, 'utf8')) as JSONWebKeySet);
+      this.keys = createLocalJWKSet(
+        JSON.parse(readFileSync(options.jwksFile, 'utf8')) as JSONWebKeySet,
+      );
     } else {
       throw new Error('a JWKS URL or file is required');
     }
@@ -35,7 +58,7 @@ export class JwtVerifier {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization?.trim() ?? '');
     if (!match) throw new AuthenticationError('a bearer token is required');
     try {
-      const { payload } = await jwtVerify(match[1]!, this.keys, {
+      const { payload } = await jwtVerify(match[1], this.keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: ACCEPTED_ALGORITHMS,
@@ -43,11 +66,13 @@ export class JwtVerifier {
         clockTolerance: 5,
       });
       const claims = callerClaimsSchema.safeParse(payload);
-      if (!claims.success) throw new AuthenticationError('the token lacks valid tenants or sub claims');
+      if (!claims.success)
+        throw new AuthenticationError('the token lacks valid tenants or sub claims');
       return new Caller(claims.data.sub, claims.data.tenants, new Set(claims.data.roles));
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
-      if (error instanceof errors.JWTExpired) throw new AuthenticationError('the token has expired');
+      if (error instanceof errors.JWTExpired)
+        throw new AuthenticationError('the token has expired');
       throw new AuthenticationError('the token could not be verified');
     }
   }

@@ -5,7 +5,12 @@ const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const brokers = z
   .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port[,host:port...]')).min(1));
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a Kafka topic name');
 const postgresUrl = z
@@ -35,7 +40,10 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
   MAX_ACT_DEPTH: positiveInt.max(DEFAULT_LIMITS.maxActDepth).default(DEFAULT_LIMITS.maxActDepth),
   MAX_FUTURE_SKEW_MS: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.maxFutureSkewMs),
   /** Create the topics (events, DLQ, anomalies) at start when they are missing. */
-  KAFKA_CREATE_TOPICS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  KAFKA_CREATE_TOPICS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
   /** Anomaly policy: delegates allowed after the origin. */
@@ -46,8 +54,15 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
   POLICY_FEDERATION: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((pair) => pair.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[^>\s]+>[^>\s]+$/, 'expected from>to pairs separated by commas'))),
+    .transform((value) =>
+      value
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(/^[^>\s]+>[^>\s]+$/, 'expected from>to pairs separated by commas')),
+    ),
   /** Trusted token issuers per tenant, as JSON: `{"acme":["https://sts.acme.example"]}`. */
   POLICY_TRUSTED_ISSUERS: z
     .string()
@@ -70,24 +85,46 @@ export const apiEnvSchema = commonEnvSchema
   .extend({
     PORT: port.default(4000),
     HOST: z.string().min(1).default('127.0.0.1'),
-    AUTH_JWKS_URL: z.string().url().refine((url) => /^https?:\/\//.test(url), 'expected an http(s) URL').optional(),
+    AUTH_JWKS_URL: z
+      .string()
+      .url()
+      .refine((url) => /^https?:\/\//.test(url), 'expected an http(s) URL')
+      .optional(),
     AUTH_JWKS_FILE: z.string().min(1).optional(),
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
     GRAPHQL_MAX_DEPTH: positiveInt.max(64).default(12),
     GRAPHQL_MAX_COMPLEXITY: positiveInt.default(2000),
-    HTTP_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'expected a size such as 100kb').default('100kb'),
+    HTTP_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/, 'expected a size such as 100kb')
+      .default('100kb'),
   })
   .superRefine((env, ctx) => {
     // In development the demo's local key is trusted by default; production names its own.
     const production = env.NODE_ENV === 'production';
     if (env.AUTH_JWKS_URL && env.AUTH_JWKS_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_FILE'], message: 'set AUTH_JWKS_URL or AUTH_JWKS_FILE, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWKS_FILE'],
+        message: 'set AUTH_JWKS_URL or AUTH_JWKS_FILE, not both',
+      });
     }
     if (production) {
-      if (!env.AUTH_JWKS_URL && !env.AUTH_JWKS_FILE) ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required in production (or AUTH_JWKS_FILE)' });
-      if (!env.AUTH_ISSUER) ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'required in production' });
-      if (!env.AUTH_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['AUTH_AUDIENCE'], message: 'required in production' });
+      if (!env.AUTH_JWKS_URL && !env.AUTH_JWKS_FILE)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUTH_JWKS_URL'],
+          message: 'required in production (or AUTH_JWKS_FILE)',
+        });
+      if (!env.AUTH_ISSUER)
+        ctx.addIssue({ code: 'custom', path: ['AUTH_ISSUER'], message: 'required in production' });
+      if (!env.AUTH_AUDIENCE)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUTH_AUDIENCE'],
+          message: 'required in production',
+        });
     }
   })
   .transform((env) => ({

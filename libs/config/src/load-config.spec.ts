@@ -10,7 +10,10 @@ describe('parseConfig', () => {
   });
 
   it('splits a broker list', () => {
-    expect(parseConfig(ingestorEnvSchema, { KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
+    expect(parseConfig(ingestorEnvSchema, { KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual([
+      'a:1',
+      'b:2',
+    ]);
   });
 
   it.each([

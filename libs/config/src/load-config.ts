@@ -12,15 +12,21 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = schema.safeParse(present);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = result.error.issues[0];
   const name = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
   const received = present[name];
-  const shown = received === undefined ? 'missing' : `got ${JSON.stringify(received.length > 80 ? `${received.slice(0, 80)}…` : received)}`;
+  const shown =
+    received === undefined
+      ? 'missing'
+      : `got ${JSON.stringify(received.length > 80 ? `${received.slice(0, 80)}…` : received)}`;
   throw new ConfigError(`invalid configuration: ${name}: ${issue.message} (${shown})`);
 }
 
 /** For a process entry point: the configuration, or one line on stderr and exit code 78. */
-export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfigOrExit<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   try {
     return parseConfig(schema, env);
   } catch (error) {

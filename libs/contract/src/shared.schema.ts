@@ -19,28 +19,29 @@ export const principalRefSchema = z.object({
 export type PrincipalRef = z.infer<typeof principalRefSchema>;
 
 /** Depth of the RFC 8693 §4.1 `act` nesting: 0 without `act`, 1 for a single actor. */
-export function actDepth(claims: unknown, stopAfter: number = DEFAULT_LIMITS.maxActDepth + 1): number {
+export function actDepth(
+  claims: unknown,
+  stopAfter: number = DEFAULT_LIMITS.maxActDepth + 1,
+): number {
   let depth = 0;
   let current: unknown = claims;
   // Iterative on purpose: a hostile 2,000-level `act` must cost nothing but this loop.
   while (depth < stopAfter && typeof current === 'object' && current !== null && 'act' in current) {
-    current = (current as { act: unknown }).act;
+    current = current.act;
     depth += 1;
   }
   return depth;
 }
 
-export const tokenClaimsSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((claims, ctx) => {
-    if (actDepth(claims) > DEFAULT_LIMITS.maxActDepth) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `act nested deeper than ${DEFAULT_LIMITS.maxActDepth} levels`,
-        path: ['act'],
-      });
-    }
-  });
+export const tokenClaimsSchema = z.record(z.string(), z.unknown()).superRefine((claims, ctx) => {
+  if (actDepth(claims) > DEFAULT_LIMITS.maxActDepth) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `act nested deeper than ${DEFAULT_LIMITS.maxActDepth} levels`,
+      path: ['act'],
+    });
+  }
+});
 
 export const tokenRefSchema = z
   .object({

@@ -10,7 +10,8 @@ export interface CredentialFinding {
 }
 
 // A JWS or JWE in compact form: base64url segments, the first one a JSON header (`{"` → `eyJ`).
-const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
+const JWT =
+  /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
 // An HTTP bearer credential (RFC 6750 b64token) of any shape, at least 8 characters long.
 const BEARER = /\b(Bearer\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi;
 const FINGERPRINT = /^sha256:[0-9a-f]{64}$/;

@@ -18,4 +18,5 @@ export interface DecodeError {
   message: string;
 }
 
-export const describeDecodeError = (error: DecodeError): string => `${error.code}: ${error.message}`;
+export const describeDecodeError = (error: DecodeError): string =>
+  `${error.code}: ${error.message}`;

@@ -26,7 +26,10 @@ const envelope = (data: unknown, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const structured = (body: unknown, contentType = 'application/cloudevents+json; charset=UTF-8'): RawMessage => ({
+const structured = (
+  body: unknown,
+  contentType = 'application/cloudevents+json; charset=UTF-8',
+): RawMessage => ({
   value: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
   headers: { 'content-type': contentType },
 });
@@ -55,7 +58,10 @@ describe('EventDecoder', () => {
         ce_traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       },
     });
-    expect(result).toMatchObject({ ok: true, event: { id: 'evt-2', traceparent: expect.stringMatching(/^00-/) } });
+    expect(result).toMatchObject({
+      ok: true,
+      event: { id: 'evt-2', traceparent: expect.stringMatching(/^00-/) },
+    });
   });
 
   it.each([
@@ -64,7 +70,10 @@ describe('EventDecoder', () => {
     ['INVALID_UTF8', { value: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), headers: {} }],
     ['INVALID_JSON', structured('{"specversion": "1.0",')],
     ['FORBIDDEN_KEY', structured('{"specversion":"1.0","data":{"__proto__":{"admin":true}}}')],
-    ['FORBIDDEN_KEY', structured(envelope(action({ token: { jti: 't', claims: { constructor: { x: 1 } } } })))],
+    [
+      'FORBIDDEN_KEY',
+      structured(envelope(action({ token: { jti: 't', claims: { constructor: { x: 1 } } } }))),
+    ],
     ['UNKNOWN_TYPE', structured(envelope(action(), { type: 'provenant.token.stolen' }))],
     ['INVALID_ENVELOPE', structured(envelope(action(), { tenantid: undefined }))],
     ['INVALID_ENVELOPE', structured(envelope(action(), { time: 'yesterday' }))],
@@ -72,7 +81,7 @@ describe('EventDecoder', () => {
     ['INVALID_DATA', structured(envelope(action({ token: { issuer: 'x' } })))],
     ['TIME_IN_FUTURE', structured(envelope(action(), { time: '2027-01-01T00:00:00Z' }))],
   ])('refuses %s with a readable reason', (code, message) => {
-    const result = decoder.decode(message as RawMessage);
+    const result = decoder.decode(message);
     expect(result).toMatchObject({ ok: false, error: { code } });
     if (!result.ok) expect(result.error.message.length).toBeGreaterThan(3);
   });
@@ -83,18 +92,31 @@ describe('EventDecoder', () => {
       for (let i = 1; i < depth; i++) act = { sub: `agent:${i}`, act };
       return act;
     };
-    const ok = decoder.decode(structured(envelope(action({ token: { jti: 't', claims: { act: nest(32) } } }))));
+    const ok = decoder.decode(
+      structured(envelope(action({ token: { jti: 't', claims: { act: nest(32) } } }))),
+    );
     expect(ok.ok).toBe(true);
-    const over = decoder.decode(structured(envelope(action({ token: { jti: 't', claims: { act: nest(33) } } }))));
+    const over = decoder.decode(
+      structured(envelope(action({ token: { jti: 't', claims: { act: nest(33) } } }))),
+    );
     expect(over).toMatchObject({ ok: false, error: { code: 'INVALID_DATA' } });
-    const hostile = decoder.decode(structured(envelope(action({ token: { jti: 't', claims: { act: nest(2000) } } }))));
+    const hostile = decoder.decode(
+      structured(envelope(action({ token: { jti: 't', claims: { act: nest(2000) } } }))),
+    );
     expect(hostile).toMatchObject({ ok: false, error: { code: 'TOO_DEEP' } });
   });
 
   it('replaces raw credentials by their fingerprint and reports where they were', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz';
     const result = decoder.decode(
-      structured(envelope(action({ reason: `forwarded Authorization: Bearer opaque-secret-123`, token: { jti: jwt } }))),
+      structured(
+        envelope(
+          action({
+            reason: `forwarded Authorization: Bearer opaque-secret-123`,
+            token: { jti: jwt },
+          }),
+        ),
+      ),
     );
     expect(result.ok).toBe(true);
     if (!result.ok || result.event.type !== 'provenant.action.performed') return;

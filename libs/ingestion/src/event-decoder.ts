@@ -24,11 +24,23 @@ export type DecodeResult =
   | { ok: false; error: DecodeError };
 
 const STRUCTURED = /^application\/cloudevents(\+json)?\s*(;|$)/i;
-const BINARY_ATTRIBUTES = ['specversion', 'id', 'source', 'type', 'time', 'tenantid', 'traceparent', 'dataschema'];
+const BINARY_ATTRIBUTES = [
+  'specversion',
+  'id',
+  'source',
+  'type',
+  'time',
+  'tenantid',
+  'traceparent',
+  'dataschema',
+];
 // Room for the envelope and token nesting around the deepest accepted `act` chain.
 const STRUCTURAL_DEPTH_MARGIN = 12;
 
-const fail = (code: DecodeError['code'], message: string): DecodeResult => ({ ok: false, error: { code, message } });
+const fail = (code: DecodeError['code'], message: string): DecodeResult => ({
+  ok: false,
+  error: { code, message },
+});
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -40,7 +52,11 @@ function firstIssue(error: z.ZodError): string {
 function tokensOf(event: DelegationEvent): TokenRef[] {
   switch (event.type) {
     case 'provenant.token.exchanged':
-      return [event.data.subjectToken, event.data.issuedToken, ...(event.data.actorToken ? [event.data.actorToken] : [])];
+      return [
+        event.data.subjectToken,
+        event.data.issuedToken,
+        ...(event.data.actorToken ? [event.data.actorToken] : []),
+      ];
     case 'provenant.action.performed':
       return event.data.token ? [event.data.token] : [];
     case 'provenant.token.revoked':
@@ -67,9 +83,13 @@ export class EventDecoder {
 
   decode(message: RawMessage): DecodeResult {
     const { value, headers } = message;
-    if (value === null || value.length === 0) return fail('EMPTY_MESSAGE', 'the message has no value');
+    if (value === null || value.length === 0)
+      return fail('EMPTY_MESSAGE', 'the message has no value');
     if (value.length > this.limits.maxEventBytes) {
-      return fail('MESSAGE_TOO_LARGE', `${value.length} bytes exceeds the limit of ${this.limits.maxEventBytes}`);
+      return fail(
+        'MESSAGE_TOO_LARGE',
+        `${value.length} bytes exceeds the limit of ${this.limits.maxEventBytes}`,
+      );
     }
     let text: string;
     try {
@@ -103,7 +123,10 @@ export class EventDecoder {
     if (!guard.ok) return fail(guard.code, guard.message);
 
     if (candidate.specversion !== '1.0') {
-      return fail('INVALID_ENVELOPE', `specversion must be "1.0" (${structured ? 'structured' : 'binary'} mode)`);
+      return fail(
+        'INVALID_ENVELOPE',
+        `specversion must be "1.0" (${structured ? 'structured' : 'binary'} mode)`,
+      );
     }
     if (typeof candidate.type !== 'string' || !(EVENT_TYPES as string[]).includes(candidate.type)) {
       return fail('UNKNOWN_TYPE', `unknown event type ${JSON.stringify(candidate.type)}`);
@@ -118,7 +141,8 @@ export class EventDecoder {
 
     const latest = this.now() + this.limits.maxFutureSkewMs;
     for (const [name, at] of this.timesOf(event)) {
-      if (Date.parse(at) > latest) return fail('TIME_IN_FUTURE', `${name} ${at} lies in the future`);
+      if (Date.parse(at) > latest)
+        return fail('TIME_IN_FUTURE', `${name} ${at} lies in the future`);
     }
     for (const token of tokensOf(event)) {
       if (actDepth(token.claims, this.limits.maxActDepth + 1) > this.limits.maxActDepth) {
@@ -130,8 +154,10 @@ export class EventDecoder {
 
   private timesOf(event: DelegationEvent): Array<[string, string]> {
     const times: Array<[string, string]> = [['time', event.time]];
-    if (event.type === 'provenant.token.revoked') times.push(['data.revokedAt', event.data.revokedAt]);
-    if (event.type === 'provenant.principal.changed') times.push(['data.effectiveAt', event.data.effectiveAt]);
+    if (event.type === 'provenant.token.revoked')
+      times.push(['data.revokedAt', event.data.revokedAt]);
+    if (event.type === 'provenant.principal.changed')
+      times.push(['data.effectiveAt', event.data.effectiveAt]);
     return times;
   }
 }

@@ -1,5 +1,11 @@
 import type { DelegationEvent, PrincipalRef, TokenRef } from '@app/contract';
-import type { AnomalyRow, EventGraph, PrincipalKey, PrincipalRow, TokenRow } from '@app/persistence';
+import type {
+  AnomalyRow,
+  EventGraph,
+  PrincipalKey,
+  PrincipalRow,
+  TokenRow,
+} from '@app/persistence';
 import type { CredentialFinding } from './credential-scrubber';
 
 /** Where a message was read from: the ledger keeps it for every event. */
@@ -14,7 +20,9 @@ export interface MessagePosition {
  * fingerprint alone is keyed by it. Never derived from the raw token.
  */
 export function tokenKeyOf(token: TokenRef): string {
-  return token.jti !== undefined ? `jti:${token.issuer ?? ''}#${token.jti}` : `fp:${token.fingerprint}`;
+  return token.jti !== undefined
+    ? `jti:${token.issuer ?? ''}#${token.jti}`
+    : `fp:${token.fingerprint}`;
 }
 
 export function principalKeyOf(ref: PrincipalRef, eventTenant: string): PrincipalKey {
@@ -22,7 +30,11 @@ export function principalKeyOf(ref: PrincipalRef, eventTenant: string): Principa
 }
 
 function principalRow(ref: PrincipalRef, eventTenant: string): PrincipalRow {
-  return { ...principalKeyOf(ref, eventTenant), kind: ref.kind, displayName: ref.displayName ?? null };
+  return {
+    ...principalKeyOf(ref, eventTenant),
+    kind: ref.kind,
+    displayName: ref.displayName ?? null,
+  };
 }
 
 function tokenRow(token: TokenRef, eventTenant: string, extra: Partial<TokenRow> = {}): TokenRow {
@@ -58,7 +70,8 @@ function credentialAnomaly(event: DelegationEvent, findings: CredentialFinding[]
     severity: 'HIGH',
     requestId: requestIdOf(event),
     tenant: event.tenantid,
-    targetTenant: event.type === 'provenant.action.performed' ? (event.data.target.tenant ?? null) : null,
+    targetTenant:
+      event.type === 'provenant.action.performed' ? (event.data.target.tenant ?? null) : null,
     dedupeKey: `RAW_CREDENTIAL_IN_EVENT|${event.source}|${event.id}`,
     summary: `raw credential(s) in event ${event.id} from ${event.source} at ${where}; stored as fingerprints`,
     details: { source: event.source, eventId: event.id, findings },
@@ -66,7 +79,11 @@ function credentialAnomaly(event: DelegationEvent, findings: CredentialFinding[]
 }
 
 /** The graph rows one validated event contributes. Pure: no I/O. */
-export function toEventGraph(event: DelegationEvent, credentials: CredentialFinding[], position: MessagePosition): EventGraph {
+export function toEventGraph(
+  event: DelegationEvent,
+  credentials: CredentialFinding[],
+  position: MessagePosition,
+): EventGraph {
   const tenant = event.tenantid;
   const graph: EventGraph = {
     event: {
@@ -74,7 +91,8 @@ export function toEventGraph(event: DelegationEvent, credentials: CredentialFind
       ceId: event.id,
       type: event.type,
       tenant,
-      targetTenant: event.type === 'provenant.action.performed' ? (event.data.target.tenant ?? null) : null,
+      targetTenant:
+        event.type === 'provenant.action.performed' ? (event.data.target.tenant ?? null) : null,
       requestId: requestIdOf(event),
       time: event.time,
       traceparent: event.traceparent ?? null,
@@ -149,7 +167,12 @@ export function toEventGraph(event: DelegationEvent, credentials: CredentialFind
     }
     case 'provenant.token.revoked': {
       const { data } = event;
-      graph.tokens.push(tokenRow(data.token, tenant, { revokedAt: data.revokedAt, revokeReason: data.reason ?? null }));
+      graph.tokens.push(
+        tokenRow(data.token, tenant, {
+          revokedAt: data.revokedAt,
+          revokeReason: data.reason ?? null,
+        }),
+      );
       break;
     }
     case 'provenant.principal.changed': {

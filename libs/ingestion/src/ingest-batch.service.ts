@@ -40,7 +40,11 @@ export class IngestBatchService {
     private readonly graphs: RequestGraphRepository,
   ) {}
 
-  async ingest(decoder: EventDecoder, policy: AnomalyPolicy, messages: IncomingMessage[]): Promise<IngestBatchResult> {
+  async ingest(
+    decoder: EventDecoder,
+    policy: AnomalyPolicy,
+    messages: IncomingMessage[],
+  ): Promise<IngestBatchResult> {
     const rejected: RejectedMessage[] = [];
     const graphs = [];
     for (const message of messages) {
@@ -59,13 +63,23 @@ export class IngestBatchService {
    * revocation or lifecycle change reaches. Rules are monotone, so this converges on the
    * same anomalies whatever the arrival order.
    */
-  private async detectAnomalies(client: PoolClient, fresh: EventGraph[], policy: AnomalyPolicy): Promise<AnomalyRow[]> {
+  private async detectAnomalies(
+    client: PoolClient,
+    fresh: EventGraph[],
+    policy: AnomalyPolicy,
+  ): Promise<AnomalyRow[]> {
     const requestIds = new Set<string>();
     for (const graph of fresh) if (graph.event.requestId) requestIds.add(graph.event.requestId);
     const changed = fresh.flatMap((graph) => graph.changes.map((change) => change.principal));
-    const revoked = fresh.flatMap((graph) => graph.tokens.filter((token) => token.revokedAt !== null).map((token) => token.key));
-    for (const requestId of await this.graphs.requestsAffectedBy(client, changed, revoked)) requestIds.add(requestId);
-    const loaded = await this.graphs.load(SYSTEM_SCOPE, [...requestIds], { client, forRules: true });
+    const revoked = fresh.flatMap((graph) =>
+      graph.tokens.filter((token) => token.revokedAt !== null).map((token) => token.key),
+    );
+    for (const requestId of await this.graphs.requestsAffectedBy(client, changed, revoked))
+      requestIds.add(requestId);
+    const loaded = await this.graphs.load(SYSTEM_SCOPE, [...requestIds], {
+      client,
+      forRules: true,
+    });
     return [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy));
   }
 }

@@ -14,9 +14,14 @@ export type GuardResult =
  */
 export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): GuardResult {
   const findings: CredentialFinding[] = [];
-  const stack: Array<{ holder: Record<string, unknown> | unknown[]; key: string | number; depth: number; path: string }> = [];
+  const stack: Array<{
+    holder: Record<string, unknown> | unknown[];
+    key: string | number;
+    depth: number;
+    path: string;
+  }> = [];
   const box = { root };
-  stack.push({ holder: box as Record<string, unknown>, key: 'root', depth: 0, path: pathPrefix });
+  stack.push({ holder: box, key: 'root', depth: 0, path: pathPrefix });
   while (stack.length > 0) {
     const { holder, key, depth, path } = stack.pop()!;
     const value = (holder as Record<string | number, unknown>)[key];
@@ -27,7 +32,11 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= maxDepth) {
-      return { ok: false, code: 'TOO_DEEP', message: `JSON nested deeper than ${maxDepth} levels at ${path || '(root)'}` };
+      return {
+        ok: false,
+        code: 'TOO_DEEP',
+        message: `JSON nested deeper than ${maxDepth} levels at ${path || '(root)'}`,
+      };
     }
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
@@ -38,13 +47,26 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
     for (const child of Object.keys(value)) {
       const childPath = path ? `${path}.${child}` : child;
       if (FORBIDDEN_KEYS.has(child)) {
-        return { ok: false, code: 'FORBIDDEN_KEY', message: `forbidden key "${child}" at ${childPath}` };
+        return {
+          ok: false,
+          code: 'FORBIDDEN_KEY',
+          message: `forbidden key "${child}" at ${childPath}`,
+        };
       }
       const scrubbedKey = scrubString(child, childPath, findings);
       if (scrubbedKey !== child) {
-        return { ok: false, code: 'FORBIDDEN_KEY', message: `a raw credential used as a key at ${path || '(root)'}` };
+        return {
+          ok: false,
+          code: 'FORBIDDEN_KEY',
+          message: `a raw credential used as a key at ${path || '(root)'}`,
+        };
       }
-      stack.push({ holder: value as Record<string, unknown>, key: child, depth: depth + 1, path: childPath });
+      stack.push({
+        holder: value as Record<string, unknown>,
+        key: child,
+        depth: depth + 1,
+        path: childPath,
+      });
     }
   }
   return { ok: true, findings };

@@ -6,6 +6,7 @@ import {
   type ActionQuery,
   type AnomalyQuery,
   type PrincipalView,
+  type RequestGraph,
   type StoredAnomaly,
   type TenantScope,
   type TokenTreeRow,
@@ -39,16 +40,32 @@ export class InvestigationService {
   }
 
   /** Many requests at once (batched by the API's data loader). */
-  async provenanceOf(scope: TenantScope, requestIds: readonly string[]): Promise<Map<string, ProvenanceAnswer>> {
-    const [graphs, anomalies] = await Promise.all([this.graphs.load(scope, requestIds), this.anomalies.forRequests(scope, requestIds)]);
+  async provenanceOf(
+    scope: TenantScope,
+    requestIds: readonly string[],
+  ): Promise<Map<string, ProvenanceAnswer>> {
+    const [graphs, anomalies] = await Promise.all([
+      this.graphs.load(scope, requestIds),
+      this.anomalies.forRequests(scope, requestIds),
+    ]);
     const answers = new Map<string, ProvenanceAnswer>();
     for (const requestId of requestIds) {
       const graph = graphs.get(requestId);
       const found = anomalies.get(requestId) ?? [];
       if (!graph && found.length === 0) continue;
-      const empty = { requestId, hops: [], exchanges: [], tokens: new Map(), changes: [], presenters: new Map() };
-      const effective = graph ?? empty;
-      answers.set(requestId, { provenance: reconstruct(effective), anomalies: found, tokens: [...effective.tokens.values()] });
+      const effective: RequestGraph = graph ?? {
+        requestId,
+        hops: [],
+        exchanges: [],
+        tokens: new Map(),
+        changes: [],
+        presenters: new Map(),
+      };
+      answers.set(requestId, {
+        provenance: reconstruct(effective),
+        anomalies: found,
+        tokens: [...effective.tokens.values()],
+      });
     }
     return answers;
   }
@@ -57,7 +74,10 @@ export class InvestigationService {
     return this.anomalies.list(scope, query);
   }
 
-  principal(scope: TenantScope, key: { tenant: string; issuer: string; subject: string }): Promise<PrincipalView | null> {
+  principal(
+    scope: TenantScope,
+    key: { tenant: string; issuer: string; subject: string },
+  ): Promise<PrincipalView | null> {
     return this.principals.find(scope, key);
   }
 

@@ -31,7 +31,9 @@ export function createKafka(options: KafkaClientOptions, logger: Logger): Kafka 
 }
 
 /** Header values as strings (first value of a repeated header), names in lower case. */
-export function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
+export function headersToStrings(
+  headers: IHeaders | undefined,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   if (!headers) return out;
   for (const [name, raw] of Object.entries(headers)) {

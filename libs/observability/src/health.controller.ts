@@ -47,7 +47,9 @@ export class HealthController {
       }),
     );
     const ready = results.every((result) => result.ok);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+    response
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', checks: results });
   }
 
   @Get('metrics')

@@ -12,7 +12,14 @@ export function createLogger(name: string, level: string): Logger {
     base: { service: name },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['authorization', '*.authorization', 'headers.authorization', 'token', '*.token', 'connectionParams'],
+      paths: [
+        'authorization',
+        '*.authorization',
+        'headers.authorization',
+        'token',
+        '*.token',
+        'connectionParams',
+      ],
       censor: '[redacted]',
     },
   });

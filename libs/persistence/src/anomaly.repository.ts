@@ -17,8 +17,16 @@ export interface AnomalyQuery {
 const SEVERITY_ORDER: SeverityValue[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 interface AnomalyRecord {
-  id: string; rule: string; severity: SeverityValue; request_id: string | null; tenant: string;
-  target_tenant: string | null; dedupe_key: string; summary: string; details: unknown; detected_at: Date;
+  id: string;
+  rule: string;
+  severity: SeverityValue;
+  request_id: string | null;
+  tenant: string;
+  target_tenant: string | null;
+  dedupe_key: string;
+  summary: string;
+  details: unknown;
+  detected_at: Date;
 }
 
 const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
@@ -40,7 +48,9 @@ export class AnomalyRepository {
   constructor(private readonly database: DatabaseService) {}
 
   async list(scope: TenantScope, query: AnomalyQuery): Promise<StoredAnomaly[]> {
-    const severities = query.minSeverity ? SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(query.minSeverity)) : null;
+    const severities = query.minSeverity
+      ? SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(query.minSeverity))
+      : null;
     const { rows } = await this.database.pool.query<AnomalyRecord>(
       `SELECT id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at
        FROM anomalies
@@ -53,12 +63,24 @@ export class AnomalyRepository {
          AND ($7::bigint IS NULL OR id < $7::bigint)
        ORDER BY id DESC
        LIMIT $8`,
-      [scopeParam(scope), query.rules ?? null, severities, query.requestId ?? null, query.since ?? null, query.until ?? null, query.beforeId ?? null, query.limit],
+      [
+        scopeParam(scope),
+        query.rules ?? null,
+        severities,
+        query.requestId ?? null,
+        query.since ?? null,
+        query.until ?? null,
+        query.beforeId ?? null,
+        query.limit,
+      ],
     );
     return rows.map(toAnomaly);
   }
 
-  async forRequests(scope: TenantScope, requestIds: readonly string[]): Promise<Map<string, StoredAnomaly[]>> {
+  async forRequests(
+    scope: TenantScope,
+    requestIds: readonly string[],
+  ): Promise<Map<string, StoredAnomaly[]>> {
     const { rows } = await this.database.pool.query<AnomalyRecord>(
       `SELECT id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at
        FROM anomalies
@@ -77,8 +99,14 @@ export class AnomalyRepository {
   }
 
   /** Whether the scope may see an anomaly (for pushing live ones to subscribers). */
-  static visibleTo(scope: TenantScope, anomaly: Pick<StoredAnomaly, 'tenant' | 'targetTenant'>): boolean {
+  static visibleTo(
+    scope: TenantScope,
+    anomaly: Pick<StoredAnomaly, 'tenant' | 'targetTenant'>,
+  ): boolean {
     if (scope.kind === 'system') return true;
-    return scope.tenants.includes(anomaly.tenant) || (anomaly.targetTenant !== null && scope.tenants.includes(anomaly.targetTenant));
+    return (
+      scope.tenants.includes(anomaly.tenant) ||
+      (anomaly.targetTenant !== null && scope.tenants.includes(anomaly.targetTenant))
+    );
   }
 }

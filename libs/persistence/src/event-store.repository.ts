@@ -31,12 +31,26 @@ function mergeTokens(rows: TokenRow[]): TokenRow[] {
       merged.set(row.key, { ...row });
       continue;
     }
-    for (const field of ['issuer', 'jti', 'fingerprint', 'issuedAt', 'expiresAt', 'claims', 'parentKey', 'actorTokenKey', 'revokeReason'] as const) {
-      if (seen[field] === null || seen[field] === undefined) (seen as unknown as Record<string, unknown>)[field] = row[field];
+    for (const field of [
+      'issuer',
+      'jti',
+      'fingerprint',
+      'issuedAt',
+      'expiresAt',
+      'claims',
+      'parentKey',
+      'actorTokenKey',
+      'revokeReason',
+    ] as const) {
+      if (seen[field] === null || seen[field] === undefined)
+        (seen as unknown as Record<string, unknown>)[field] = row[field];
     }
     if (seen.audience.length === 0) seen.audience = row.audience;
     if (seen.scopes.length === 0) seen.scopes = row.scopes;
-    if (row.revokedAt && (!seen.revokedAt || Date.parse(row.revokedAt) < Date.parse(seen.revokedAt))) {
+    if (
+      row.revokedAt &&
+      (!seen.revokedAt || Date.parse(row.revokedAt) < Date.parse(seen.revokedAt))
+    ) {
       seen.revokedAt = row.revokedAt;
     }
   }
@@ -68,7 +82,9 @@ export class EventStoreRepository {
     if (graphs.length === 0) return { stored: [], duplicates: 0, anomalies: [] };
     return this.database.transaction(async (client) => {
       const fresh = await this.insertEvents(client, graphs);
-      const stored = graphs.filter((graph) => fresh.has(eventKey(graph.event.source, graph.event.ceId)));
+      const stored = graphs.filter((graph) =>
+        fresh.has(eventKey(graph.event.source, graph.event.ceId)),
+      );
       const withIds = <T extends { source: string; ceId: string }>(rows: T[]) =>
         rows.map((row) => ({ ...row, eventId: fresh.get(eventKey(row.source, row.ceId)) }));
 
@@ -88,7 +104,10 @@ export class EventStoreRepository {
   }
 
   /** Inserts the events; returns the ids of those that were not stored before. */
-  private async insertEvents(client: PoolClient, graphs: EventGraph[]): Promise<Map<string, string>> {
+  private async insertEvents(
+    client: PoolClient,
+    graphs: EventGraph[],
+  ): Promise<Map<string, string>> {
     const { rows } = await client.query<{ id: string; source: string; ce_id: string }>(
       `INSERT INTO events (source, ce_id, type, tenant, target_tenant, request_id, time, traceparent, data, topic, partition, "offset")
        SELECT e.source, e."ceId", e.type, e.tenant, e."targetTenant", e."requestId", e.time, e.traceparent, e.data, e.topic, e.partition, e."offset"
@@ -157,7 +176,10 @@ export class EventStoreRepository {
     );
   }
 
-  private async insertExchanges(client: PoolClient, rows: Array<EventGraph['exchanges'][number] & { eventId?: string }>): Promise<void> {
+  private async insertExchanges(
+    client: PoolClient,
+    rows: Array<EventGraph['exchanges'][number] & { eventId?: string }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await client.query(
       `INSERT INTO token_exchanges (event_id, request_id, tenant, subject_id, actor_id, subject_token_key,
@@ -172,7 +194,10 @@ export class EventStoreRepository {
     );
   }
 
-  private async insertHops(client: PoolClient, rows: Array<EventGraph['hops'][number] & { eventId?: string }>): Promise<void> {
+  private async insertHops(
+    client: PoolClient,
+    rows: Array<EventGraph['hops'][number] & { eventId?: string }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     // A second event claiming the same (requestId, hopId) is kept in the ledger only.
     await client.query(
@@ -196,7 +221,10 @@ export class EventStoreRepository {
     );
   }
 
-  private async insertChanges(client: PoolClient, rows: Array<EventGraph['changes'][number] & { eventId?: string }>): Promise<void> {
+  private async insertChanges(
+    client: PoolClient,
+    rows: Array<EventGraph['changes'][number] & { eventId?: string }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await client.query(
       `INSERT INTO principal_changes (event_id, principal_id, change, effective_at, tenant)
@@ -212,8 +240,16 @@ export class EventStoreRepository {
   async insertAnomalies(client: PoolClient, rows: AnomalyRow[]): Promise<StoredAnomaly[]> {
     if (rows.length === 0) return [];
     const result = await client.query<{
-      id: string; rule: string; severity: StoredAnomaly['severity']; request_id: string | null; tenant: string;
-      target_tenant: string | null; dedupe_key: string; summary: string; details: unknown; detected_at: Date;
+      id: string;
+      rule: string;
+      severity: StoredAnomaly['severity'];
+      request_id: string | null;
+      tenant: string;
+      target_tenant: string | null;
+      dedupe_key: string;
+      summary: string;
+      details: unknown;
+      detected_at: Date;
     }>(
       `INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
        SELECT DISTINCT ON (a."dedupeKey") a.rule, a.severity::severity, a."requestId", a.tenant, a."targetTenant",

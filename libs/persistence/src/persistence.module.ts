@@ -13,8 +13,22 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       global: true,
-      providers: [{ provide: DatabaseService, useValue: new DatabaseService(options) }, EventStoreRepository, RequestGraphRepository, AnomalyRepository, PrincipalRepository, TokenRepository],
-      exports: [DatabaseService, EventStoreRepository, RequestGraphRepository, AnomalyRepository, PrincipalRepository, TokenRepository],
+      providers: [
+        { provide: DatabaseService, useValue: new DatabaseService(options) },
+        EventStoreRepository,
+        RequestGraphRepository,
+        AnomalyRepository,
+        PrincipalRepository,
+        TokenRepository,
+      ],
+      exports: [
+        DatabaseService,
+        EventStoreRepository,
+        RequestGraphRepository,
+        AnomalyRepository,
+        PrincipalRepository,
+        TokenRepository,
+      ],
     };
   }
 }

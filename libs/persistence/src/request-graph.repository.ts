@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DatabaseService } from './database.service';
-import type { ExchangeView, HopView, PrincipalChangeView, PrincipalView, RequestGraph, TokenView } from './request-graph';
+import type {
+  ExchangeView,
+  HopView,
+  PrincipalChangeView,
+  PrincipalView,
+  RequestGraph,
+  TokenView,
+} from './request-graph';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
@@ -19,7 +26,8 @@ const PRINCIPAL_JSON = (alias: string) =>
   `json_build_object('ref', ${alias}.id::text, 'id', ${alias}.subject, 'issuer', ${alias}.issuer, 'tenant', ${alias}.tenant,
                      'kind', ${alias}.kind, 'displayName', ${alias}.display_name)`;
 
-const date = (value: string | Date | null): Date | null => (value === null ? null : new Date(value));
+const date = (value: string | Date | null): Date | null =>
+  value === null ? null : new Date(value);
 
 /**
  * Loads the stored facts of many requests at once, in a fixed number of set-based
@@ -29,7 +37,11 @@ const date = (value: string | Date | null): Date | null => (value === null ? nul
 export class RequestGraphRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async load(scope: TenantScope, requestIds: readonly string[], options: { forRules?: boolean; client?: PoolClient } = {}): Promise<Map<string, RequestGraph>> {
+  async load(
+    scope: TenantScope,
+    requestIds: readonly string[],
+    options: { forRules?: boolean; client?: PoolClient } = {},
+  ): Promise<Map<string, RequestGraph>> {
     const db: Queryable = options.client ?? this.database.pool;
     const tenants = scopeParam(scope);
     const graphs = new Map<string, RequestGraph>();
@@ -37,17 +49,37 @@ export class RequestGraphRepository {
     const graphOf = (requestId: string): RequestGraph => {
       let graph = graphs.get(requestId);
       if (!graph) {
-        graph = { requestId, hops: [], exchanges: [], tokens: new Map(), changes: [], presenters: new Map() };
+        graph = {
+          requestId,
+          hops: [],
+          exchanges: [],
+          tokens: new Map(),
+          changes: [],
+          presenters: new Map(),
+        };
         graphs.set(requestId, graph);
       }
       return graph;
     };
 
     const hops = await db.query<{
-      event_id: string; request_id: string; hop_id: string; parent_hop_id: string | null; tenant: string;
-      actor: PrincipalJson; obo: PrincipalJson | null; tool_name: string | null; tool_server: string | null;
-      target_service: string; target_tenant: string | null; target_resource: string | null; target_action: string | null;
-      token_key: string | null; decision: 'allow' | 'deny'; reason: string | null; occurred_at: Date;
+      event_id: string;
+      request_id: string;
+      hop_id: string;
+      parent_hop_id: string | null;
+      tenant: string;
+      actor: PrincipalJson;
+      obo: PrincipalJson | null;
+      tool_name: string | null;
+      tool_server: string | null;
+      target_service: string;
+      target_tenant: string | null;
+      target_resource: string | null;
+      target_action: string | null;
+      token_key: string | null;
+      decision: 'allow' | 'deny';
+      reason: string | null;
+      occurred_at: Date;
     }>(
       `SELECT h.event_id::text, h.request_id, h.hop_id, h.parent_hop_id, h.tenant, ${PRINCIPAL_JSON('a')} AS actor,
               CASE WHEN o.id IS NULL THEN NULL ELSE ${PRINCIPAL_JSON('o')} END AS obo,
@@ -68,7 +100,12 @@ export class RequestGraphRepository {
         actor: row.actor,
         onBehalfOf: row.obo,
         tool: row.tool_name ? { name: row.tool_name, server: row.tool_server } : null,
-        target: { service: row.target_service, tenant: row.target_tenant, resource: row.target_resource, action: row.target_action },
+        target: {
+          service: row.target_service,
+          tenant: row.target_tenant,
+          resource: row.target_resource,
+          action: row.target_action,
+        },
         tokenKey: row.token_key,
         decision: row.decision,
         reason: row.reason,
@@ -78,8 +115,16 @@ export class RequestGraphRepository {
     }
 
     const exchanges = await db.query<{
-      event_id: string; request_id: string; tenant: string; subject: PrincipalJson; actor: PrincipalJson;
-      subject_token_key: string; actor_token_key: string | null; issued_token_key: string; grant_type: string | null; occurred_at: Date;
+      event_id: string;
+      request_id: string;
+      tenant: string;
+      subject: PrincipalJson;
+      actor: PrincipalJson;
+      subject_token_key: string;
+      actor_token_key: string | null;
+      issued_token_key: string;
+      grant_type: string | null;
+      occurred_at: Date;
     }>(
       `SELECT x.event_id::text, x.request_id, x.tenant, ${PRINCIPAL_JSON('s')} AS subject, ${PRINCIPAL_JSON('a')} AS actor,
               x.subject_token_key, x.actor_token_key, x.issued_token_key, x.grant_type, x.occurred_at
@@ -117,9 +162,19 @@ export class RequestGraphRepository {
     const allKeys = [...new Set([...keysByRequest.values()].flatMap((keys) => [...keys]))];
     if (allKeys.length > 0) {
       const tokens = await db.query<{
-        key: string; tenant: string; issuer: string | null; jti: string | null; fingerprint: string | null; audience: string[];
-        scopes: string[]; issued_at: Date | null; expires_at: Date | null; claims: Record<string, unknown> | null;
-        parent_key: string | null; actor_token_key: string | null; revoked_at: Date | null;
+        key: string;
+        tenant: string;
+        issuer: string | null;
+        jti: string | null;
+        fingerprint: string | null;
+        audience: string[];
+        scopes: string[];
+        issued_at: Date | null;
+        expires_at: Date | null;
+        claims: Record<string, unknown> | null;
+        parent_key: string | null;
+        actor_token_key: string | null;
+        revoked_at: Date | null;
       }>(
         `WITH RECURSIVE lineage AS (
            SELECT t.key, t.parent_key, 0 AS depth FROM tokens t WHERE t.key = ANY($1::text[])
@@ -133,9 +188,19 @@ export class RequestGraphRepository {
       const byKey = new Map<string, TokenView>();
       for (const row of tokens.rows) {
         byKey.set(row.key, {
-          key: row.key, tenant: row.tenant, issuer: row.issuer, jti: row.jti, fingerprint: row.fingerprint,
-          audience: row.audience, scopes: row.scopes, issuedAt: date(row.issued_at), expiresAt: date(row.expires_at),
-          claims: row.claims, parentKey: row.parent_key, actorTokenKey: row.actor_token_key, revokedAt: date(row.revoked_at),
+          key: row.key,
+          tenant: row.tenant,
+          issuer: row.issuer,
+          jti: row.jti,
+          fingerprint: row.fingerprint,
+          audience: row.audience,
+          scopes: row.scopes,
+          issuedAt: date(row.issued_at),
+          expiresAt: date(row.expires_at),
+          claims: row.claims,
+          parentKey: row.parent_key,
+          actorTokenKey: row.actor_token_key,
+          revokedAt: date(row.revoked_at),
         });
       }
       for (const graph of graphs.values()) {
@@ -156,7 +221,11 @@ export class RequestGraphRepository {
   }
 
   /** Facts only the rules need: principal lifecycle changes and who else used a token. */
-  private async loadRuleFacts(db: Queryable, graphs: Map<string, RequestGraph>, tokenKeys: string[]): Promise<void> {
+  private async loadRuleFacts(
+    db: Queryable,
+    graphs: Map<string, RequestGraph>,
+    tokenKeys: string[],
+  ): Promise<void> {
     const principalRefs = new Set<string>();
     for (const graph of graphs.values()) {
       for (const hop of graph.hops) {
@@ -172,7 +241,11 @@ export class RequestGraphRepository {
     const changesByRef = new Map<string, PrincipalChangeView[]>();
     for (const row of changes.rows) {
       const list = changesByRef.get(row.principal_id) ?? [];
-      list.push({ principalRef: row.principal_id, change: row.change, effectiveAt: row.effective_at });
+      list.push({
+        principalRef: row.principal_id,
+        change: row.change,
+        effectiveAt: row.effective_at,
+      });
       changesByRef.set(row.principal_id, list);
     }
     const presented = await db.query<{ token_key: string; actors: string[] }>(
@@ -185,7 +258,8 @@ export class RequestGraphRepository {
       for (const hop of graph.hops) {
         refs.add(hop.actor.ref);
         if (hop.onBehalfOf) refs.add(hop.onBehalfOf.ref);
-        if (hop.tokenKey && presenters.has(hop.tokenKey)) graph.presenters.set(hop.tokenKey, presenters.get(hop.tokenKey)!);
+        if (hop.tokenKey && presenters.has(hop.tokenKey))
+          graph.presenters.set(hop.tokenKey, presenters.get(hop.tokenKey)!);
       }
       for (const x of graph.exchanges) refs.add(x.subject.ref).add(x.actor.ref);
       for (const ref of refs) graph.changes.push(...(changesByRef.get(ref) ?? []));
@@ -193,7 +267,11 @@ export class RequestGraphRepository {
   }
 
   /** Requests touched by lifecycle changes or revocations: their rules must run again. */
-  async requestsAffectedBy(client: PoolClient, principals: Array<{ tenant: string; issuer: string; subject: string }>, tokenKeys: string[]): Promise<string[]> {
+  async requestsAffectedBy(
+    client: PoolClient,
+    principals: Array<{ tenant: string; issuer: string; subject: string }>,
+    tokenKeys: string[],
+  ): Promise<string[]> {
     if (principals.length === 0 && tokenKeys.length === 0) return [];
     const { rows } = await client.query<{ request_id: string }>(
       `WITH p AS (

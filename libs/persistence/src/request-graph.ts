@@ -49,7 +49,12 @@ export interface HopView {
   actor: PrincipalView;
   onBehalfOf: PrincipalView | null;
   tool: { name: string; server: string | null } | null;
-  target: { service: string; tenant: string | null; resource: string | null; action: string | null };
+  target: {
+    service: string;
+    tenant: string | null;
+    resource: string | null;
+    action: string | null;
+  };
   tokenKey: string | null;
   decision: 'allow' | 'deny';
   reason: string | null;

@@ -4,8 +4,7 @@
  * is one of the scope's tenants. `system` is for the ingestor's own rule evaluation.
  */
 export type TenantScope =
-  | { readonly kind: 'tenants'; readonly tenants: readonly string[] }
-  | { readonly kind: 'system' };
+  { readonly kind: 'tenants'; readonly tenants: readonly string[] } | { readonly kind: 'system' };
 
 export const SYSTEM_SCOPE: TenantScope = Object.freeze({ kind: 'system' });
 
@@ -14,4 +13,5 @@ export function tenantScope(tenants: readonly string[]): TenantScope {
 }
 
 /** The scope as one SQL parameter: NULL reads everything (system), else a text[]. */
-export const scopeParam = (scope: TenantScope): string[] | null => (scope.kind === 'system' ? null : [...scope.tenants]);
+export const scopeParam = (scope: TenantScope): string[] | null =>
+  scope.kind === 'system' ? null : [...scope.tenants];

@@ -81,23 +81,31 @@ export function reconstruct(graph: RequestGraph): Provenance {
 
   // The leading lineage: the deepest hop's (latest on a tie), else the longest exchange chain.
   const depths = hopDepths(hops);
-  const leaf = [...hops].sort((a, b) => (depths.get(b.hopId)! - depths.get(a.hopId)!) || byTimeThen<HopView>((hop) => hop.hopId)(b, a))[0];
+  const leaf = [...hops].sort(
+    (a, b) =>
+      depths.get(b.hopId)! - depths.get(a.hopId)! || byTimeThen<HopView>((hop) => hop.hopId)(b, a),
+  )[0];
   let lineage = leaf ? lineageByHop.get(leaf.hopId)! : [];
   if (lineage.length === 0) {
-    for (const hop of hops) if (lineageByHop.get(hop.hopId)!.length > lineage.length) lineage = lineageByHop.get(hop.hopId)!;
+    for (const hop of hops)
+      if (lineageByHop.get(hop.hopId)!.length > lineage.length)
+        lineage = lineageByHop.get(hop.hopId)!;
   }
   if (lineage.length === 0 && exchanges.length > 0) {
     const subjects = new Set(exchanges.map((x) => x.subjectTokenKey));
-    const newest = [...exchanges].reverse().find((x) => !subjects.has(x.issuedTokenKey)) ?? exchanges[exchanges.length - 1]!;
+    const newest =
+      [...exchanges].reverse().find((x) => !subjects.has(x.issuedTokenKey)) ??
+      exchanges[exchanges.length - 1];
     lineage = exchangeLineage(graph, newest.issuedTokenKey, byIssued);
   }
 
   let origin: PrincipalView | null;
   const chain: PrincipalView[] = [];
   if (lineage.length > 0) {
-    origin = lineage[0]!.subject;
+    origin = lineage[0].subject;
     chain.push(origin);
-    for (const exchange of lineage) if (!same(chain[chain.length - 1], exchange.actor)) chain.push(exchange.actor);
+    for (const exchange of lineage)
+      if (!same(chain[chain.length - 1], exchange.actor)) chain.push(exchange.actor);
   } else {
     const root = hops.find((hop) => !hop.parentHopId || !hopIds.has(hop.parentHopId));
     origin = root ? (root.onBehalfOf ?? root.actor) : null;
@@ -108,25 +116,51 @@ export function reconstruct(graph: RequestGraph): Provenance {
   for (const hop of hops) {
     const hopLineage = lineageByHop.get(hop.hopId)!;
     if (hop.parentHopId && !hopIds.has(hop.parentHopId)) {
-      gaps.push({ kind: 'MISSING_PARENT_HOP', hopId: hop.hopId, tokenKey: null, detail: `hop ${hop.hopId} names parent hop ${hop.parentHopId}, which was never observed` });
+      gaps.push({
+        kind: 'MISSING_PARENT_HOP',
+        hopId: hop.hopId,
+        tokenKey: null,
+        detail: `hop ${hop.hopId} names parent hop ${hop.parentHopId}, which was never observed`,
+      });
     }
     const actsForOther = hop.onBehalfOf !== null && !same(hop.onBehalfOf, hop.actor);
     if (!hop.tokenKey) {
-      if (actsForOther) gaps.push({ kind: 'NO_TOKEN', hopId: hop.hopId, tokenKey: null, detail: `hop ${hop.hopId} acts on behalf of ${hop.onBehalfOf!.id} without presenting a token` });
+      if (actsForOther)
+        gaps.push({
+          kind: 'NO_TOKEN',
+          hopId: hop.hopId,
+          tokenKey: null,
+          detail: `hop ${hop.hopId} acts on behalf of ${hop.onBehalfOf!.id} without presenting a token`,
+        });
       continue;
     }
     if (hopLineage.length === 0) {
       if (actsForOther) {
-        gaps.push({ kind: 'UNLINKED_TOKEN', hopId: hop.hopId, tokenKey: hop.tokenKey, detail: `the exchange that issued the token presented at hop ${hop.hopId} was never observed` });
+        gaps.push({
+          kind: 'UNLINKED_TOKEN',
+          hopId: hop.hopId,
+          tokenKey: hop.tokenKey,
+          detail: `the exchange that issued the token presented at hop ${hop.hopId} was never observed`,
+        });
       }
       continue;
     }
-    const holder = hopLineage[hopLineage.length - 1]!.actor;
+    const holder = hopLineage[hopLineage.length - 1].actor;
     if (!same(holder, hop.actor)) {
-      gaps.push({ kind: 'ACTOR_NOT_TOKEN_HOLDER', hopId: hop.hopId, tokenKey: hop.tokenKey, detail: `hop ${hop.hopId} is performed by ${hop.actor.id} with a token issued to ${holder.id}` });
+      gaps.push({
+        kind: 'ACTOR_NOT_TOKEN_HOLDER',
+        hopId: hop.hopId,
+        tokenKey: hop.tokenKey,
+        detail: `hop ${hop.hopId} is performed by ${hop.actor.id} with a token issued to ${holder.id}`,
+      });
     }
-    if (hop.onBehalfOf && !same(hop.onBehalfOf, hopLineage[0]!.subject)) {
-      gaps.push({ kind: 'ON_BEHALF_OF_MISMATCH', hopId: hop.hopId, tokenKey: hop.tokenKey, detail: `hop ${hop.hopId} claims to act for ${hop.onBehalfOf.id}, its token carries the authority of ${hopLineage[0]!.subject.id}` });
+    if (hop.onBehalfOf && !same(hop.onBehalfOf, hopLineage[0].subject)) {
+      gaps.push({
+        kind: 'ON_BEHALF_OF_MISMATCH',
+        hopId: hop.hopId,
+        tokenKey: hop.tokenKey,
+        detail: `hop ${hop.hopId} claims to act for ${hop.onBehalfOf.id}, its token carries the authority of ${hopLineage[0].subject.id}`,
+      });
     }
     // Compare only what both sides know: the act claims (current actor first) against
     // the observed delegates (newest first). Unobserved older exchanges are no mismatch.
@@ -143,5 +177,14 @@ export function reconstruct(graph: RequestGraph): Provenance {
     }
   }
 
-  return { requestId: graph.requestId, origin, chain, hops, exchanges, gaps, complete: gaps.length === 0 && hops.length > 0, lineageByHop };
+  return {
+    requestId: graph.requestId,
+    origin,
+    chain,
+    hops,
+    exchanges,
+    gaps,
+    complete: gaps.length === 0 && hops.length > 0,
+    lineageByHop,
+  };
 }

@@ -7,7 +7,11 @@ export const MAX_LINEAGE = 64;
  * The exchanges a token derives from, oldest first: the first one's subject is whose
  * authority the token carries, each exchange's actor a delegate in order.
  */
-export function exchangeLineage(graph: RequestGraph, tokenKey: string, byIssued: Map<string, ExchangeView>): ExchangeView[] {
+export function exchangeLineage(
+  graph: RequestGraph,
+  tokenKey: string,
+  byIssued: Map<string, ExchangeView>,
+): ExchangeView[] {
   const lineage: ExchangeView[] = [];
   const seen = new Set<string>();
   let key: string | null = tokenKey;
@@ -51,7 +55,9 @@ export function actChain(claims: Record<string, unknown> | null): string[] {
 /** The first exchange issuing each token (a token issued twice keeps its first story). */
 export function exchangesByIssuedToken(exchanges: ExchangeView[]): Map<string, ExchangeView> {
   const byIssued = new Map<string, ExchangeView>();
-  for (const exchange of [...exchanges].sort(byTimeThen((x) => `${x.issuedTokenKey}|${x.subjectTokenKey}|${x.actor.ref}`))) {
+  for (const exchange of [...exchanges].sort(
+    byTimeThen((x) => `${x.issuedTokenKey}|${x.subjectTokenKey}|${x.actor.ref}`),
+  )) {
     if (!byIssued.has(exchange.issuedTokenKey)) byIssued.set(exchange.issuedTokenKey, exchange);
   }
   return byIssued;
@@ -59,5 +65,6 @@ export function exchangesByIssuedToken(exchanges: ExchangeView[]): Map<string, E
 
 export function byTimeThen<T extends { occurredAt: Date }>(tie: (item: T) => string) {
   return (a: T, b: T): number =>
-    a.occurredAt.getTime() - b.occurredAt.getTime() || (tie(a) < tie(b) ? -1 : tie(a) > tie(b) ? 1 : 0);
+    a.occurredAt.getTime() - b.occurredAt.getTime() ||
+    (tie(a) < tie(b) ? -1 : tie(a) > tie(b) ? 1 : 0);
 }

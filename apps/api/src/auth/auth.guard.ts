@@ -1,4 +1,11 @@
-import { AuthenticationError, PUBLIC_KEY, ROLES_KEY, type Caller, type JwtVerifier, type Role } from '@app/auth';
+import {
+  AuthenticationError,
+  PUBLIC_KEY,
+  ROLES_KEY,
+  type Caller,
+  type JwtVerifier,
+  type Role,
+} from '@app/auth';
 import {
   ForbiddenException,
   Inject,
@@ -30,7 +37,8 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles || roles.length === 0) throw new ForbiddenException('this operation declares no access policy');
+    if (!roles || roles.length === 0)
+      throw new ForbiddenException('this operation declares no access policy');
 
     const caller = await this.callerOf(context);
     if (!roles.some((role) => caller.may(role))) {

@@ -1,7 +1,12 @@
 import { APP_CONFIG, type ApiEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import type { StoredAnomaly } from '@app/persistence';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PubSub } from 'graphql-subscriptions';
 import type { Consumer } from 'kafkajs';
@@ -45,8 +50,14 @@ export class AnomalyFeed implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const kafka = createKafka({ clientId: `${this.config.KAFKA_CLIENT_ID}-api`, brokers: this.config.KAFKA_BROKERS }, this.logger);
-    this.consumer = kafka.consumer({ groupId: `provenant-api-feed-${randomUUID()}`, maxWaitTimeInMs: 500 });
+    const kafka = createKafka(
+      { clientId: `${this.config.KAFKA_CLIENT_ID}-api`, brokers: this.config.KAFKA_BROKERS },
+      this.logger,
+    );
+    this.consumer = kafka.consumer({
+      groupId: `provenant-api-feed-${randomUUID()}`,
+      maxWaitTimeInMs: 500,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.config.KAFKA_ANOMALY_TOPIC, fromBeginning: false });
     await this.consumer.run({

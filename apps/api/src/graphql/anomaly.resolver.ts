@@ -11,7 +11,8 @@ import { Anomaly, AnomalyConnection, AnomalyFilter } from './models/anomaly.mode
 import { Severity } from './models/enums';
 
 const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
-const isId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,19}$/.test(value);
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{1,19}$/.test(value);
 
 @Resolver(() => Anomaly)
 export class AnomalyResolver {
@@ -39,7 +40,10 @@ export class AnomalyResolver {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const edges = page.map((row) => ({ cursor: encodeCursor('anomaly', row.id), node: toAnomaly(row) }));
+    const edges = page.map((row) => ({
+      cursor: encodeCursor('anomaly', row.id),
+      node: toAnomaly(row),
+    }));
     return {
       edges,
       pageInfo: {
@@ -52,17 +56,26 @@ export class AnomalyResolver {
   }
 
   @Subscription(() => Anomaly, {
-    description: 'Anomalies as they are detected, for the caller\'s tenants.',
-    filter: (payload: { anomalyDetected: StoredAnomaly }, variables: { minSeverity?: Severity }, context: GraphqlContext) => {
+    description: "Anomalies as they are detected, for the caller's tenants.",
+    filter: (
+      payload: { anomalyDetected: StoredAnomaly },
+      variables: { minSeverity?: Severity },
+      context: GraphqlContext,
+    ) => {
       const anomaly = payload.anomalyDetected;
       const caller = context.caller ?? context.req?.caller;
       if (!caller || !AnomalyRepository.visibleTo(caller.scope, anomaly)) return false;
-      return !variables.minSeverity || SEVERITY_RANK[anomaly.severity as Severity] >= SEVERITY_RANK[variables.minSeverity];
+      return (
+        !variables.minSeverity ||
+        SEVERITY_RANK[anomaly.severity as Severity] >= SEVERITY_RANK[variables.minSeverity]
+      );
     },
     resolve: (payload: { anomalyDetected: StoredAnomaly }) => toAnomaly(payload.anomalyDetected),
   })
   @Roles('dashboard')
-  anomalyDetected(@Args('minSeverity', { type: () => Severity, nullable: true }) _minSeverity?: Severity): AsyncIterator<unknown> {
+  anomalyDetected(
+    @Args('minSeverity', { type: () => Severity, nullable: true }) _minSeverity?: Severity,
+  ): AsyncIterator<unknown> {
     return this.feed.iterator();
   }
 }

@@ -1,9 +1,14 @@
 import { BadRequestException } from '@nestjs/common';
 
 /** Opaque Relay cursors: base64url of a prefixed JSON value. */
-export const encodeCursor = (kind: string, value: unknown): string => Buffer.from(`${kind}:${JSON.stringify(value)}`).toString('base64url');
+export const encodeCursor = (kind: string, value: unknown): string =>
+  Buffer.from(`${kind}:${JSON.stringify(value)}`).toString('base64url');
 
-export function decodeCursor<T>(kind: string, cursor: string | undefined | null, valid: (value: unknown) => value is T): T | undefined {
+export function decodeCursor<T>(
+  kind: string,
+  cursor: string | undefined | null,
+  valid: (value: unknown) => value is T,
+): T | undefined {
   if (cursor === undefined || cursor === null) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (text.startsWith(`${kind}:`)) {
@@ -21,6 +26,7 @@ export const MAX_PAGE = 500;
 
 export function pageSize(first: number | undefined | null, fallback = 50): number {
   if (first === undefined || first === null) return fallback;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new BadRequestException(`first must be between 1 and ${MAX_PAGE}`);
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+    throw new BadRequestException(`first must be between 1 and ${MAX_PAGE}`);
   return first;
 }

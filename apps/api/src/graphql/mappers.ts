@@ -1,5 +1,11 @@
 import type { ProvenanceAnswer } from '@app/investigation';
-import type { HopView, PrincipalView, StoredAnomaly, TokenTreeRow, TokenView } from '@app/persistence';
+import type {
+  HopView,
+  PrincipalView,
+  StoredAnomaly,
+  TokenTreeRow,
+  TokenView,
+} from '@app/persistence';
 import type { Anomaly } from './models/anomaly.model';
 import type { Decision, GapKind, PrincipalKind, Severity } from './models/enums';
 import type { Hop } from './models/hop.model';
@@ -64,10 +70,16 @@ export function toProvenance(answer: ProvenanceAnswer): Provenance {
   return {
     requestId: provenance.requestId,
     origin: provenance.origin ? toPrincipal(provenance.origin) : null,
-    chain: provenance.chain.map((principal, position) => ({ position, principal: toPrincipal(principal) })),
+    chain: provenance.chain.map((principal, position) => ({
+      position,
+      principal: toPrincipal(principal),
+    })),
     hops: provenance.hops.map((hop) => toHop(hop, tokens)),
     tokens: [...tokens.values()]
-      .sort((a, b) => (a.issuedAt?.getTime() ?? 0) - (b.issuedAt?.getTime() ?? 0) || a.key.localeCompare(b.key))
+      .sort(
+        (a, b) =>
+          (a.issuedAt?.getTime() ?? 0) - (b.issuedAt?.getTime() ?? 0) || a.key.localeCompare(b.key),
+      )
       .map((token) => {
         const exchange = exchangeOf.get(token.key);
         const parent = token.parentKey ? tokens.get(token.parentKey) : undefined;
@@ -80,7 +92,12 @@ export function toProvenance(answer: ProvenanceAnswer): Provenance {
           exchangedAt: exchange?.occurredAt ?? null,
         };
       }),
-    gaps: provenance.gaps.map((gap) => ({ kind: gap.kind as GapKind, hopId: gap.hopId, tokenKey: gap.tokenKey, reason: gap.detail })),
+    gaps: provenance.gaps.map((gap) => ({
+      kind: gap.kind as GapKind,
+      hopId: gap.hopId,
+      tokenKey: gap.tokenKey,
+      reason: gap.detail,
+    })),
     anomalies: answer.anomalies.map(toAnomaly),
     complete: provenance.complete,
   };

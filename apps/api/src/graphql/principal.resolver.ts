@@ -10,14 +10,20 @@ import { Principal } from './models/principal.model';
 
 type ActionCursor = { at: string; id: string };
 const isActionCursor = (value: unknown): value is ActionCursor =>
-  typeof value === 'object' && value !== null && typeof (value as ActionCursor).at === 'string' &&
-  !Number.isNaN(Date.parse((value as ActionCursor).at)) && /^\d{1,19}$/.test(String((value as ActionCursor).id));
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as ActionCursor).at === 'string' &&
+  !Number.isNaN(Date.parse((value as ActionCursor).at)) &&
+  /^\d{1,19}$/.test(String((value as ActionCursor).id));
 
 @Resolver(() => Principal)
 export class PrincipalResolver {
   constructor(private readonly investigation: InvestigationService) {}
 
-  @Query(() => Principal, { nullable: true, description: 'A principal by identity; null if unknown or not visible.' })
+  @Query(() => Principal, {
+    nullable: true,
+    description: 'A principal by identity; null if unknown or not visible.',
+  })
   @Roles('investigator')
   async principal(
     @Args('tenant') tenant: string,
@@ -30,11 +36,15 @@ export class PrincipalResolver {
   }
 
   /** One page of hops in a fixed number of queries, however many requests they span. */
-  @ResolveField(() => HopConnection, { description: 'Hops this principal performed, or that were performed on its behalf, oldest first.' })
+  @ResolveField(() => HopConnection, {
+    description:
+      'Hops this principal performed, or that were performed on its behalf, oldest first.',
+  })
   async actions(
     @Parent() principal: Principal,
     @CurrentCaller() caller: Caller,
-    @Args('role', { type: () => ActionRole, nullable: true, defaultValue: ActionRole.EITHER }) role: ActionRole,
+    @Args('role', { type: () => ActionRole, nullable: true, defaultValue: ActionRole.EITHER })
+    role: ActionRole,
     @Args('since', { type: () => Date, nullable: true }) since?: Date,
     @Args('until', { type: () => Date, nullable: true }) until?: Date,
     @Args('first', { type: () => Int, nullable: true }) first?: number,
@@ -51,13 +61,20 @@ export class PrincipalResolver {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const answers = await this.investigation.provenanceOf(caller.scope, [...new Set(page.map((row) => row.requestId))]);
+    const answers = await this.investigation.provenanceOf(caller.scope, [
+      ...new Set(page.map((row) => row.requestId)),
+    ]);
     const edges = page.flatMap((row) => {
       const answer = answers.get(row.requestId);
       const hop = answer?.provenance.hops.find((h) => h.hopId === row.hopId);
       if (!answer || !hop) return [];
       const tokens = new Map(answer.tokens.map((token) => [token.key, token]));
-      return [{ cursor: encodeCursor('action', { at: row.occurredAt.toISOString(), id: row.id }), node: toHop(hop, tokens) }];
+      return [
+        {
+          cursor: encodeCursor('action', { at: row.occurredAt.toISOString(), id: row.id }),
+          node: toHop(hop, tokens),
+        },
+      ];
     });
     return {
       edges,

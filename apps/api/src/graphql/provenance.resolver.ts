@@ -9,7 +9,10 @@ import { Provenance } from './models/provenance.model';
 export class ProvenanceResolver {
   constructor(private readonly investigation: InvestigationService) {}
 
-  @Query(() => Provenance, { nullable: true, description: 'Null if the request is unknown or not visible to the caller.' })
+  @Query(() => Provenance, {
+    nullable: true,
+    description: 'Null if the request is unknown or not visible to the caller.',
+  })
   @Roles('investigator')
   async provenance(
     @Args('requestId', { type: () => ID }) requestId: string,

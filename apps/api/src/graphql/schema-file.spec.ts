@@ -16,10 +16,14 @@ const SCHEMA_FILE = join(__dirname, '..', '..', 'schema.gql');
  */
 describe('GraphQL schema file', () => {
   it('matches the schema the resolvers build', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [GraphQLSchemaBuilderModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [GraphQLSchemaBuilderModule],
+    }).compile();
     const schema = await moduleRef
       .get(GraphQLSchemaFactory)
-      .create([ProvenanceResolver, AnomalyResolver, PrincipalResolver, TokenResolver], { dateScalarMode: 'isoDate' });
+      .create([ProvenanceResolver, AnomalyResolver, PrincipalResolver, TokenResolver], {
+        dateScalarMode: 'isoDate',
+      });
     const printed = `${printSchema(lexicographicSortSchema(schema))}\n`;
     if (process.env.UPDATE_SCHEMA === '1') writeFileSync(SCHEMA_FILE, printed);
     let committed = '';
@@ -29,9 +33,12 @@ describe('GraphQL schema file', () => {
       // reported by the assertion below
     }
     if (committed !== printed) {
-      throw new Error('apps/api/schema.gql is out of date: run `UPDATE_SCHEMA=1 npm run test:unit -- apps/api` and commit it');
+      throw new Error(
+        'apps/api/schema.gql is out of date: run `UPDATE_SCHEMA=1 npm run test:unit -- apps/api` and commit it',
+      );
     }
-    for (const name of ['provenance', 'anomalies']) expect(schema.getQueryType()?.getFields()[name]).toBeDefined();
+    for (const name of ['provenance', 'anomalies'])
+      expect(schema.getQueryType()?.getFields()[name]).toBeDefined();
     expect(schema.getSubscriptionType()?.getFields().anomalyDetected).toBeDefined();
   });
 });

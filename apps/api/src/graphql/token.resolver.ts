@@ -11,7 +11,8 @@ export class TokenResolver {
   constructor(private readonly investigation: InvestigationService) {}
 
   @Query(() => [TokenLineageNode], {
-    description: 'A token and every token derived from it, breadth first: the blast radius of a leak. Name it by key, or by jti and issuer, or by fingerprint.',
+    description:
+      'A token and every token derived from it, breadth first: the blast radius of a leak. Name it by key, or by jti and issuer, or by fingerprint.',
   })
   @Roles('investigator')
   async tokenLineage(
@@ -21,8 +22,17 @@ export class TokenResolver {
     @Args('issuer', { nullable: true }) issuer?: string,
     @Args('fingerprint', { nullable: true }) fingerprint?: string,
   ): Promise<TokenLineageNode[]> {
-    const root = key ?? (jti !== undefined ? `jti:${issuer ?? ''}#${jti}` : fingerprint !== undefined ? `fp:${fingerprint}` : undefined);
-    if (root === undefined) throw new BadRequestException('name the token by key, by jti (and issuer), or by fingerprint');
+    const root =
+      key ??
+      (jti !== undefined
+        ? `jti:${issuer ?? ''}#${jti}`
+        : fingerprint !== undefined
+          ? `fp:${fingerprint}`
+          : undefined);
+    if (root === undefined)
+      throw new BadRequestException(
+        'name the token by key, by jti (and issuer), or by fingerprint',
+      );
     return (await this.investigation.tokenLineage(caller.scope, root)).map(toLineageNode);
   }
 }

@@ -8,13 +8,19 @@ export const audienceMismatchRule: AnomalyRule = {
     const findings: Finding[] = [];
     for (const hop of graph.hops) {
       const token = hop.tokenKey ? graph.tokens.get(hop.tokenKey) : undefined;
-      if (!token || token.audience.length === 0 || token.audience.includes(hop.target.service)) continue;
+      if (!token || token.audience.length === 0 || token.audience.includes(hop.target.service))
+        continue;
       findings.push({
         subject: hop.hopId,
         tenant: hop.tenant,
         targetTenant: hop.target.tenant,
         summary: `hop ${hop.hopId} called ${hop.target.service} with a token meant for ${token.audience.join(', ')}`,
-        details: { hopId: hop.hopId, tokenKey: token.key, audience: token.audience, service: hop.target.service },
+        details: {
+          hopId: hop.hopId,
+          tokenKey: token.key,
+          audience: token.audience,
+          service: hop.target.service,
+        },
       });
     }
     return findings;

@@ -12,15 +12,24 @@ export const crossTenantDelegationRule: AnomalyRule = {
       const foreign = [
         ['actor', hop.actor.tenant],
         ['token', token?.tenant],
-      ].filter(([, tenant]) => tenant && tenant !== targetTenant && !policy.federation.has(`${tenant}>${targetTenant}`));
+      ].filter(
+        ([, tenant]) =>
+          tenant && tenant !== targetTenant && !policy.federation.has(`${tenant}>${targetTenant}`),
+      );
       if (foreign.length === 0) continue;
-      const [what, from] = foreign[0]!;
+      const [what, from] = foreign[0];
       findings.push({
         subject: hop.hopId,
         tenant: hop.tenant,
         targetTenant,
         summary: `${hop.actor.id} used a ${what} of tenant ${from} against ${hop.target.service} of tenant ${targetTenant} (hop ${hop.hopId})`,
-        details: { hopId: hop.hopId, fromTenant: from, targetTenant, via: foreign.map(([kind]) => kind), tokenKey: hop.tokenKey },
+        details: {
+          hopId: hop.hopId,
+          fromTenant: from,
+          targetTenant,
+          via: foreign.map(([kind]) => kind),
+          tokenKey: hop.tokenKey,
+        },
       });
     }
     return findings;

@@ -9,12 +9,18 @@ export const delegationDepthRule: AnomalyRule = {
     const last = provenance.hops[provenance.hops.length - 1] ?? null;
     const tenant = provenance.origin?.tenant ?? last?.tenant;
     if (delegates <= policy.maxDelegationDepth || !tenant) return [];
-    return [{
-      subject: 'chain',
-      tenant,
-      targetTenant: last?.target.tenant ?? null,
-      summary: `${delegates} delegates after ${provenance.origin?.id ?? 'the origin'}; the policy allows ${policy.maxDelegationDepth}`,
-      details: { delegates, max: policy.maxDelegationDepth, chain: provenance.chain.map((p) => p.id) },
-    }];
+    return [
+      {
+        subject: 'chain',
+        tenant,
+        targetTenant: last?.target.tenant ?? null,
+        summary: `${delegates} delegates after ${provenance.origin?.id ?? 'the origin'}; the policy allows ${policy.maxDelegationDepth}`,
+        details: {
+          delegates,
+          max: policy.maxDelegationDepth,
+          chain: provenance.chain.map((p) => p.id),
+        },
+      },
+    ];
   },
 };

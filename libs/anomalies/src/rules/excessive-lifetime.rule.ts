@@ -12,8 +12,14 @@ export const excessiveLifetimeRule: AnomalyRule = {
       const parent = graph.tokens.get(exchange.subjectTokenKey);
       const issuedAt = child.issuedAt ?? exchange.occurredAt;
       const reasons: string[] = [];
-      if (parent?.expiresAt && child.expiresAt > parent.expiresAt) reasons.push(`outlives its parent (expires ${child.expiresAt.toISOString()} after ${parent.expiresAt.toISOString()})`);
-      if (child.expiresAt.getTime() - issuedAt.getTime() > policy.maxDelegatedLifetimeMs) reasons.push(`lives longer than the policy maximum of ${policy.maxDelegatedLifetimeMs / 1000} s`);
+      if (parent?.expiresAt && child.expiresAt > parent.expiresAt)
+        reasons.push(
+          `outlives its parent (expires ${child.expiresAt.toISOString()} after ${parent.expiresAt.toISOString()})`,
+        );
+      if (child.expiresAt.getTime() - issuedAt.getTime() > policy.maxDelegatedLifetimeMs)
+        reasons.push(
+          `lives longer than the policy maximum of ${policy.maxDelegatedLifetimeMs / 1000} s`,
+        );
       if (reasons.length === 0) continue;
       findings.push({
         subject: child.key,

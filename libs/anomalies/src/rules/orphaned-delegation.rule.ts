@@ -14,7 +14,9 @@ export const orphanedDelegationRule: AnomalyRule = {
       if (!origin || origin.ref === hop.actor.ref) continue;
       // The origin's standing at the time of the hop: its latest change before it.
       const last = graph.changes
-        .filter((change) => change.principalRef === origin.ref && change.effectiveAt <= hop.occurredAt)
+        .filter(
+          (change) => change.principalRef === origin.ref && change.effectiveAt <= hop.occurredAt,
+        )
         .sort((a, b) => b.effectiveAt.getTime() - a.effectiveAt.getTime())[0];
       if (!last || !SUSPENDING.has(last.change)) continue;
       findings.push({
@@ -22,7 +24,12 @@ export const orphanedDelegationRule: AnomalyRule = {
         tenant: hop.tenant,
         targetTenant: hop.target.tenant,
         summary: `${hop.actor.id} acted for ${origin.id} at ${hop.occurredAt.toISOString()}, after ${origin.id} was ${last.change} at ${last.effectiveAt.toISOString()}`,
-        details: { hopId: hop.hopId, origin: origin.id, change: last.change, effectiveAt: last.effectiveAt.toISOString() },
+        details: {
+          hopId: hop.hopId,
+          origin: origin.id,
+          change: last.change,
+          effectiveAt: last.effectiveAt.toISOString(),
+        },
       });
     }
     return findings;

@@ -12,7 +12,13 @@ export const untrackedHopRule: AnomalyRule = {
       .filter((gap) => gap.kind === 'ACT_MISMATCH' || gap.kind === 'ACTOR_NOT_TOKEN_HOLDER')
       .map((gap) => {
         const hop = provenance.hops.find((h) => h.hopId === gap.hopId)!;
-        return { subject: `${gap.hopId}:${gap.kind}`, tenant: hop.tenant, targetTenant: hop.target.tenant, summary: gap.detail, details: { ...gap } };
+        return {
+          subject: `${gap.hopId}:${gap.kind}`,
+          tenant: hop.tenant,
+          targetTenant: hop.target.tenant,
+          summary: gap.detail,
+          details: { ...gap },
+        };
       });
   },
 };

@@ -13,14 +13,22 @@ export const useAfterRevocationRule: AnomalyRule = {
         const revoked = token.revokedAt && hop.occurredAt > token.revokedAt;
         const expired = token.expiresAt && hop.occurredAt > token.expiresAt;
         if (!revoked && !expired) continue;
-        const how = revoked ? `revoked at ${token.revokedAt!.toISOString()}` : `expired at ${token.expiresAt!.toISOString()}`;
-        const which = token.key === hop.tokenKey ? 'its token' : `an ancestor of its token (${token.key})`;
+        const how = revoked
+          ? `revoked at ${token.revokedAt!.toISOString()}`
+          : `expired at ${token.expiresAt!.toISOString()}`;
+        const which =
+          token.key === hop.tokenKey ? 'its token' : `an ancestor of its token (${token.key})`;
         findings.push({
           subject: hop.hopId,
           tenant: hop.tenant,
           targetTenant: hop.target.tenant,
           summary: `hop ${hop.hopId} by ${hop.actor.id} used ${which}, ${how}`,
-          details: { hopId: hop.hopId, tokenKey: token.key, revoked: !!revoked, expired: !revoked && !!expired },
+          details: {
+            hopId: hop.hopId,
+            tokenKey: token.key,
+            revoked: !!revoked,
+            expired: !revoked && !!expired,
+          },
         });
         break;
       }

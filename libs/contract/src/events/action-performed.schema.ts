@@ -10,7 +10,9 @@ export const actionPerformedDataSchema = z.object({
   parentHopId: z.string().min(1).max(256).optional(),
   actor: principalRefSchema,
   onBehalfOf: principalRefSchema.optional(),
-  tool: z.object({ name: z.string().min(1).max(256), server: z.string().max(512).optional() }).optional(),
+  tool: z
+    .object({ name: z.string().min(1).max(256), server: z.string().max(512).optional() })
+    .optional(),
   target: z.object({
     service: z.string().min(1).max(256),
     tenant: z.string().min(1).max(512).optional(),

@@ -31,7 +31,10 @@ export enum GapKind {
   ACTOR_NOT_TOKEN_HOLDER = 'ACTOR_NOT_TOKEN_HOLDER',
   ON_BEHALF_OF_MISMATCH = 'ON_BEHALF_OF_MISMATCH',
 }
-registerEnumType(GapKind, { name: 'GapKind', description: 'Why part of a chain could not be linked.' });
+registerEnumType(GapKind, {
+  name: 'GapKind',
+  description: 'Why part of a chain could not be linked.',
+});
 
 export enum ActionRole {
   ACTOR = 'actor',

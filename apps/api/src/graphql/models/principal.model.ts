@@ -1,7 +1,9 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { PrincipalKind } from './enums';
 
-@ObjectType({ description: 'Anything that acts or is acted for, identified by (tenant, issuer, id).' })
+@ObjectType({
+  description: 'Anything that acts or is acted for, identified by (tenant, issuer, id).',
+})
 export class Principal {
   /** Internal handle for field resolvers; not exposed. */
   ref!: string;

@@ -16,10 +16,15 @@ export class Gap {
 @ObjectType({ description: 'Who acted on whose behalf for one request.' })
 export class Provenance {
   @Field(() => ID) requestId!: string;
-  @Field(() => Principal, { nullable: true, description: 'Whose authority the request carries.' }) origin!: Principal | null;
-  @Field(() => [ChainLink], { description: 'Origin first, then each delegate in order.' }) chain!: ChainLink[];
+  @Field(() => Principal, { nullable: true, description: 'Whose authority the request carries.' })
+  origin!: Principal | null;
+  @Field(() => [ChainLink], { description: 'Origin first, then each delegate in order.' })
+  chain!: ChainLink[];
   @Field(() => [Hop], { description: 'Observed actions, oldest first.' }) hops!: Hop[];
-  @Field(() => [TokenDerivation], { description: 'Each token involved and how it was derived from its parent.' }) tokens!: TokenDerivation[];
+  @Field(() => [TokenDerivation], {
+    description: 'Each token involved and how it was derived from its parent.',
+  })
+  tokens!: TokenDerivation[];
   @Field(() => [Gap]) gaps!: Gap[];
   @Field(() => [Anomaly]) anomalies!: Anomaly[];
   @Field({ description: 'Every hop links back to the origin, with no gaps.' }) complete!: boolean;

@@ -1,9 +1,14 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Principal } from './principal.model';
 
-@ObjectType({ description: 'A token as observed: never the raw token, only its identifiers and claims.' })
+@ObjectType({
+  description: 'A token as observed: never the raw token, only its identifiers and claims.',
+})
 export class Token {
-  @Field(() => ID, { description: 'jti:<issuer>#<jti>, or fp:<sha256> when only a fingerprint is known' }) key!: string;
+  @Field(() => ID, {
+    description: 'jti:<issuer>#<jti>, or fp:<sha256> when only a fingerprint is known',
+  })
+  key!: string;
   @Field() tenant!: string;
   @Field(() => String, { nullable: true }) issuer!: string | null;
   @Field(() => String, { nullable: true }) jti!: string | null;
@@ -13,15 +18,18 @@ export class Token {
   @Field(() => Date, { nullable: true }) issuedAt!: Date | null;
   @Field(() => Date, { nullable: true }) expiresAt!: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
-  @Field(() => String, { nullable: true, description: 'The token it was exchanged from.' }) parentKey!: string | null;
+  @Field(() => String, { nullable: true, description: 'The token it was exchanged from.' })
+  parentKey!: string | null;
 }
 
 @ObjectType({ description: 'How a token was derived: an RFC 8693 exchange of its parent.' })
 export class TokenDerivation {
   @Field(() => Token) token!: Token;
   @Field(() => Token, { nullable: true }) parent!: Token | null;
-  @Field(() => Principal, { nullable: true, description: 'Who obtained the token.' }) actor!: Principal | null;
-  @Field(() => Principal, { nullable: true, description: 'On whose behalf.' }) subject!: Principal | null;
+  @Field(() => Principal, { nullable: true, description: 'Who obtained the token.' })
+  actor!: Principal | null;
+  @Field(() => Principal, { nullable: true, description: 'On whose behalf.' })
+  subject!: Principal | null;
   @Field(() => String, { nullable: true }) grantType!: string | null;
   @Field(() => Date, { nullable: true }) exchangedAt!: Date | null;
 }
