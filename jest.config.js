@@ -11,6 +11,7 @@ const shared = {
   // are compiled like our own code.
   transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs)/)'],
   moduleNameMapper: {
+    '^@app/provenance/testing$': '<rootDir>/libs/provenance/src/testing/request-graph.builder',
     '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
     // The generated Prisma client imports its own files with .js extensions.
     '^(\\.{1,2}/.*)\\.js$': '$1',

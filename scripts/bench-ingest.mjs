@@ -370,6 +370,7 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   };
   const atReady = await counters();
   const cpuAtReady = procCpuSeconds(child.pid);
+  const rssAtReadyMb = (procStatus(child.pid)?.rssKb ?? 0) / 1024;
   log(
     `  ingestor ready in ${seconds(readyAt - spawned).toFixed(1)} s (${atReady.done} messages already handled)`,
   );
@@ -394,7 +395,7 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
         `  provenant: ${now.done}/${total} (${Math.round((now.done - atReady.done) / seconds(Date.now() - readyAt))} events/s)`,
       );
     }
-    await sleep(100);
+    await sleep(250);
   }
   const drainedAt = Date.now();
   const cpu = procCpuSeconds(child.pid);
@@ -406,6 +407,7 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
     ms: drainedAt - readyAt,
     totalMs: drainedAt - spawned,
     startMs: readyAt - spawned,
+    rssAtReadyMb,
     cpuSeconds: cpu !== null && cpuAtReady !== null ? cpu - cpuAtReady : null,
     peakRssMb: peakRssKb / 1024,
     stored: last.stored,
@@ -1209,7 +1211,7 @@ async function main() {
   out();
   out(
     `provenant: ready ${seconds(provenant.startMs).toFixed(1)} s after spawn, drained ${seconds(provenant.totalMs).toFixed(1)} s after spawn; ` +
-      `peak RSS ${fmt(provenant.peakRssMb)} MB; stored ${fmt(provenant.stored)}, duplicates ${fmt(provenant.duplicates)}, dead-lettered ${fmt(provenant.deadLettered)}.`,
+      `peak RSS ${fmt(provenant.peakRssMb)} MB (${fmt(provenant.rssAtReadyMb)} MB when ready); stored ${fmt(provenant.stored)}, duplicates ${fmt(provenant.duplicates)}, dead-lettered ${fmt(provenant.deadLettered)}.`,
   );
   out(
     `naive: measured on the first ${fmt(naive.events)} messages (an empty database), its rate extrapolated to the whole topic: ` +

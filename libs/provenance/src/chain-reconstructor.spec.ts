@@ -1,0 +1,106 @@
+import { reconstruct, type Provenance } from './chain-reconstructor';
+import { crmStory, RequestGraphBuilder } from './testing/request-graph.builder';
+
+const summary = (p: Provenance) => ({
+  origin: p.origin?.id ?? null,
+  chain: p.chain.map((principal) => principal.id),
+  hops: p.hops.map((hop) => hop.hopId),
+  gaps: p.gaps.map((gap) => `${gap.kind}:${gap.hopId}`),
+  complete: p.complete,
+});
+
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  return permutations(n - 1).flatMap((perm) =>
+    Array.from({ length: n }, (_, i) => [...perm.slice(0, i), n - 1, ...perm.slice(i)]),
+  );
+}
+
+describe('reconstruct', () => {
+  it('finds the origin and the ordered chain from the token lineage', () => {
+    const { builder } = crmStory();
+    expect(summary(reconstruct(builder.build()))).toEqual({
+      origin: 'alice@acme.example',
+      chain: ['alice@acme.example', 'agent:support-bot', 'tool:crm-lookup'],
+      hops: ['h1', 'h2'],
+      gaps: [],
+      complete: true,
+    });
+  });
+
+  it('gives the same answer for every arrival order', () => {
+    const { builder } = crmStory();
+    const expected = summary(reconstruct(builder.build()));
+    for (const hops of permutations(2)) {
+      for (const exchanges of permutations(2)) {
+        expect(summary(reconstruct(builder.build({ hops, exchanges })))).toEqual(expected);
+      }
+    }
+  });
+
+  it('reports a parent hop that never arrived', () => {
+    const { builder, bot, alice } = crmStory();
+    builder.hop('h3', bot, '2026-11-01T09:00:04Z', {
+      onBehalfOf: alice,
+      tokenKey: 'tok-bot',
+      parentHopId: 'h9',
+      service: 'crm-mcp',
+    });
+    const result = reconstruct(builder.build());
+    expect(result.gaps.map((gap) => [gap.kind, gap.hopId])).toEqual([['MISSING_PARENT_HOP', 'h3']]);
+    expect(result.complete).toBe(false);
+  });
+
+  it('reports a token whose exchange was never observed, and a delegated hop without a token', () => {
+    const builder = new RequestGraphBuilder();
+    const alice = builder.principal('alice', 'human');
+    const bot = builder.principal('bot');
+    builder.hop('h1', bot, '2026-11-01T10:00:00Z', { onBehalfOf: alice, tokenKey: 'tok-unknown' });
+    builder.hop('h2', bot, '2026-11-01T10:00:01Z', { onBehalfOf: alice, parentHopId: 'h1' });
+    const result = reconstruct(builder.build());
+    expect(summary(result)).toEqual({
+      origin: 'alice',
+      chain: ['alice', 'bot'],
+      hops: ['h1', 'h2'],
+      gaps: ['UNLINKED_TOKEN:h1', 'NO_TOKEN:h2'],
+      complete: false,
+    });
+  });
+
+  it('reports act claims that name other actors than the observed exchanges', () => {
+    const { builder } = crmStory();
+    builder.token('tok-tool', {
+      claims: { act: { sub: 'tool:crm-lookup', act: { sub: 'agent:someone-else' } } },
+    });
+    expect(reconstruct(builder.build()).gaps.map((gap) => [gap.kind, gap.hopId])).toEqual([
+      ['ACT_MISMATCH', 'h2'],
+    ]);
+  });
+
+  it('reports a hop performed by someone other than the token holder, or for someone else', () => {
+    const { builder, alice, tool } = crmStory();
+    const mallory = builder.principal('mallory', 'human');
+    builder.hop('h3', tool, '2026-11-01T09:00:05Z', {
+      onBehalfOf: alice,
+      tokenKey: 'tok-bot',
+      parentHopId: 'h2',
+      service: 'crm-mcp',
+    });
+    builder.hop('h4', tool, '2026-11-01T09:00:06Z', {
+      onBehalfOf: mallory,
+      tokenKey: 'tok-tool',
+      parentHopId: 'h2',
+    });
+    expect(reconstruct(builder.build()).gaps.map((gap) => `${gap.kind}:${gap.hopId}`)).toEqual([
+      'ACTOR_NOT_TOKEN_HOLDER:h3',
+      'ON_BEHALF_OF_MISMATCH:h4',
+    ]);
+  });
+
+  it('stops on a cycle in token parents', () => {
+    const { builder } = crmStory();
+    builder.token('tok-alice', { parentKey: 'tok-tool' });
+    const result = reconstruct(builder.build());
+    expect(result.chain.length).toBeLessThan(10);
+  });
+});
