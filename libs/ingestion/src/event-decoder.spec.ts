@@ -86,6 +86,14 @@ describe('EventDecoder', () => {
     if (!result.ok) expect(result.error.message.length).toBeGreaterThan(3);
   });
 
+  it('never quotes a raw credential in a refusal reason', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz';
+    // A token pasted as the whole message: V8's parser quotes the start of the input.
+    const result = decoder.decode(structured(jwt));
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_JSON' } });
+    if (!result.ok) expect(result.error.message).not.toContain(jwt.slice(0, 8));
+  });
+
   it('refuses act nested beyond the limit, and a 2,000-level one quickly', () => {
     const nest = (depth: number) => {
       let act: Record<string, unknown> = { sub: 'agent:0' };

@@ -101,7 +101,9 @@ export class EventDecoder {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      return fail('INVALID_JSON', (error as Error).message);
+      // V8 quotes the start of the input ("eyJhbGciOi"...): never echo input into reasons,
+      // which end up in logs and DLQ headers.
+      return fail('INVALID_JSON', (error as Error).message.replace(/"[^"]*"(\.\.\.)?/g, '(input)'));
     }
 
     const structured = STRUCTURED.test(headers['content-type'] ?? '');
