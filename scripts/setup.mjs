@@ -22,8 +22,11 @@ const mtime = (path) => (existsSync(`${root}/${path}`) ? statSync(`${root}/${pat
 export function ensureDependencies() {
   const installed = mtime('node_modules/.package-lock.json');
   if (installed === 0 || installed < mtime('package-lock.json')) {
-    log('installing node dependencies (npm ci)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    // `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional packages
+    // (native swc and resolver bindings) out of the lockfile, and `npm ci` then refuses the
+    // lockfile as out of sync. With a lockfile present, install keeps its exact versions.
+    log('installing node dependencies (npm install)');
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
 }
 
