@@ -50,6 +50,8 @@
 // BENCH_QUERY_SAMPLES (2000), BENCH_QUERY_WARMUP (100), BENCH_QUERY_SEED (42),
 // BENCH_NO_BUILD=1 (measure the build already in dist/ instead of compiling first),
 // BENCH_QUERY_KEEP_DB=1 (keep the loaded database afterwards, to study its query plans),
+// BENCH_API_NODE_ARGS (extra node arguments for the API process only, e.g.
+// "--cpu-prof --cpu-prof-dir=prof"),
 // DATABASE_URL (the PostgreSQL server to use; the database name in it is ignored).
 
 import { spawn } from 'node:child_process';
@@ -335,7 +337,9 @@ async function load(client) {
   await client.query(`SET maintenance_work_mem = '512MB'`);
   await client.query(`SET work_mem = '64MB'`);
   for (const sql of PLAN) await client.query(sql);
-  log(`  planned ${REQUESTS.toLocaleString('en-US')} requests in ${seconds(Date.now() - started).toFixed(1)} s`);
+  log(
+    `  planned ${REQUESTS.toLocaleString('en-US')} requests in ${seconds(Date.now() - started).toFixed(1)} s`,
+  );
   const rebuild = await dropKeysAndIndexes(client);
   for (const [label, sql] of LOAD) await step(label, sql);
   for (const sequence of [
@@ -436,7 +440,8 @@ async function startApi({ databaseUrl, brokers }) {
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-64 * 1024);
   };
-  const child = spawn(process.execPath, [API_MAIN], {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, API_MAIN], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -704,7 +709,11 @@ async function main() {
   const broker = await startKafka({ port: await freePort(), log: false });
   cleanups.push(once(() => broker.stop()));
   // The topic the API's anomaly feed reads, as the ingestor would have created it.
-  const admin = new Kafka({ clientId: 'bench-query', brokers: [broker.brokers], logLevel: logLevel.ERROR }).admin();
+  const admin = new Kafka({
+    clientId: 'bench-query',
+    brokers: [broker.brokers],
+    logLevel: logLevel.ERROR,
+  }).admin();
   await admin.connect();
   await admin.createTopics({
     waitForLeaders: true,
