@@ -8,7 +8,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, DEFAULT_DATABASE_URL, migrate } from './db.mjs';
 import { startKafka } from './kafka.mjs';
 import { setup } from './setup.mjs';
 
@@ -85,6 +84,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   setup({ withBuild: true });
+  // Only now are the node dependencies there: db.mjs needs `pg`.
+  const { createDatabase, DEFAULT_DATABASE_URL, migrate } = await import('./db.mjs');
   const require = createRequire(import.meta.url);
 
   let brokers = process.env.KAFKA_BROKERS;
