@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDevKeys } from './dev-keys.mjs';
 import { startKafka } from './kafka.mjs';
 import { setup } from './setup.mjs';
 
@@ -17,6 +18,9 @@ const started = Date.now();
 const stack = []; // what to stop, last started first
 
 async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  stopping = true;
   say('stopping…');
   while (stack.length > 0) {
     const { name, stop } = stack.pop();
@@ -74,6 +78,7 @@ async function waitReady(name, url, timeoutMs = 90_000) {
 }
 
 let stopping = false;
+let shuttingDown = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     if (stopping) return;
@@ -116,6 +121,8 @@ try {
   };
   startProcess('ingestor', 'dist/apps/ingestor/src/main.js', env);
   await waitReady('ingestor', `http://127.0.0.1:${ingestorPort}/readyz`);
+  // The API trusts the local development key unless told otherwise; create it if needed.
+  if (!process.env.AUTH_JWKS_URL && !process.env.AUTH_JWKS_FILE) ensureDevKeys();
   startProcess('api', 'dist/apps/api/src/main.js', env);
   await waitReady('api', `http://127.0.0.1:${port}/readyz`);
 
