@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service';
 import type { SeverityValue, StoredAnomaly } from './graph-rows';
+import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
 export interface AnomalyQuery {
@@ -16,32 +17,6 @@ export interface AnomalyQuery {
 
 const SEVERITY_ORDER: SeverityValue[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
-interface AnomalyRecord {
-  id: string;
-  rule: string;
-  severity: SeverityValue;
-  request_id: string | null;
-  tenant: string;
-  target_tenant: string | null;
-  dedupe_key: string;
-  summary: string;
-  details: unknown;
-  detected_at: Date;
-}
-
-const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
-  id: row.id,
-  rule: row.rule,
-  severity: row.severity,
-  requestId: row.request_id,
-  tenant: row.tenant,
-  targetTenant: row.target_tenant,
-  dedupeKey: row.dedupe_key,
-  summary: row.summary,
-  details: row.details,
-  detectedAt: row.detected_at,
-});
-
 /** Anomalies a scope may see: raised in one of its tenants, or against one. */
 @Injectable()
 export class AnomalyRepository {
@@ -52,7 +27,7 @@ export class AnomalyRepository {
       ? SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(query.minSeverity))
       : null;
     const { rows } = await this.database.pool.query<AnomalyRecord>(
-      `SELECT id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at
+      `SELECT ${ANOMALY_COLUMNS}
        FROM anomalies
        WHERE ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
          AND ($2::text[] IS NULL OR rule = ANY($2::text[]))
@@ -82,7 +57,7 @@ export class AnomalyRepository {
     requestIds: readonly string[],
   ): Promise<Map<string, StoredAnomaly[]>> {
     const { rows } = await this.database.pool.query<AnomalyRecord>(
-      `SELECT id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at
+      `SELECT ${ANOMALY_COLUMNS}
        FROM anomalies
        WHERE request_id = ANY($2::text[])
          AND ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))

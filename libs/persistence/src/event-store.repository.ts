@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
 import { DatabaseService } from './database.service';
 import type { AnomalyRow, EventGraph, PrincipalRow, StoredAnomaly, TokenRow } from './graph-rows';
 
@@ -239,18 +240,7 @@ export class EventStoreRepository {
   /** Inserts anomalies not raised before; returns the new ones. */
   async insertAnomalies(client: PoolClient, rows: AnomalyRow[]): Promise<StoredAnomaly[]> {
     if (rows.length === 0) return [];
-    const result = await client.query<{
-      id: string;
-      rule: string;
-      severity: StoredAnomaly['severity'];
-      request_id: string | null;
-      tenant: string;
-      target_tenant: string | null;
-      dedupe_key: string;
-      summary: string;
-      details: unknown;
-      detected_at: Date;
-    }>(
+    const result = await client.query<AnomalyRecord>(
       `INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
        SELECT DISTINCT ON (a."dedupeKey") a.rule, a.severity::severity, a."requestId", a.tenant, a."targetTenant",
               a."dedupeKey", a.summary, a.details
@@ -258,20 +248,9 @@ export class EventStoreRepository {
             "targetTenant" text, "dedupeKey" text, summary text, details jsonb)
        ORDER BY a."dedupeKey"
        ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at`,
+       RETURNING ${ANOMALY_COLUMNS}`,
       [json(rows)],
     );
-    return result.rows.map((row) => ({
-      id: row.id,
-      rule: row.rule,
-      severity: row.severity,
-      requestId: row.request_id,
-      tenant: row.tenant,
-      targetTenant: row.target_tenant,
-      dedupeKey: row.dedupe_key,
-      summary: row.summary,
-      details: row.details,
-      detectedAt: row.detected_at,
-    }));
+    return result.rows.map(toAnomaly);
   }
 }

@@ -1,0 +1,31 @@
+import type { SeverityValue, StoredAnomaly } from './graph-rows';
+
+/** An anomalies row as selected by ANOMALY_COLUMNS, and its domain shape. */
+export const ANOMALY_COLUMNS =
+  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at';
+
+export interface AnomalyRecord {
+  id: string;
+  rule: string;
+  severity: SeverityValue;
+  request_id: string | null;
+  tenant: string;
+  target_tenant: string | null;
+  dedupe_key: string;
+  summary: string;
+  details: unknown;
+  detected_at: Date;
+}
+
+export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
+  id: row.id,
+  rule: row.rule,
+  severity: row.severity,
+  requestId: row.request_id,
+  tenant: row.tenant,
+  targetTenant: row.target_tenant,
+  dedupeKey: row.dedupe_key,
+  summary: row.summary,
+  details: row.details,
+  detectedAt: row.detected_at,
+});
