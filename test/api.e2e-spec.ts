@@ -217,8 +217,12 @@ describe('provenance API over real ingestion', () => {
       `
         query ($j: String!) {
           tokenLineage(jti: $j, issuer: "https://login.acme.example") {
-            token {
-              jti
+            edges {
+              node {
+                token {
+                  jti
+                }
+              }
             }
           }
         }
@@ -226,7 +230,7 @@ describe('provenance API over real ingestion', () => {
       { j: `tok-alice-${run}` },
       stranger,
     );
-    expect(lineage.data).toEqual({ tokenLineage: [] });
+    expect(lineage.data).toEqual({ tokenLineage: { edges: [] } });
 
     // The same questions from acme's investigator do find things.
     const acme = await bearer([`acme-${run}`], ['investigator']);
@@ -262,31 +266,61 @@ describe('provenance API over real ingestion', () => {
       api.port,
       `
         query ($j: String!) {
-          tokenLineage(jti: $j, issuer: "https://login.acme.example") {
-            depth
-            token {
-              jti
+          tokenLineage(jti: $j, issuer: "https://login.acme.example", first: 2) {
+            edges {
+              node {
+                depth
+                token {
+                  jti
+                }
+                actor
+              }
             }
-            actor
+            pageInfo {
+              hasNextPage
+              endCursor
+            }
           }
         }
       `,
       { j: `tok-alice-${run}` },
       acme,
     );
-    expect(
-      tree.data!.tokenLineage.map(
-        (node: { depth: number; token: { jti: string }; actor: string | null }) => [
-          node.depth,
-          node.token.jti,
-          node.actor,
-        ],
-      ),
-    ).toEqual([
+    type LineageEdge = { node: { depth: number; token: { jti: string }; actor: string | null } };
+    const rows = (edges: LineageEdge[]) =>
+      edges.map(({ node }) => [node.depth, node.token.jti, node.actor]);
+    expect(rows(tree.data!.tokenLineage.edges)).toEqual([
       [0, `tok-alice-${run}`, null],
       [1, `tok-bot-${run}`, 'agent:support-bot'],
+    ]);
+    expect(tree.data!.tokenLineage.pageInfo.hasNextPage).toBe(true);
+    const rest = await graphql(
+      api.port,
+      `
+        query ($j: String!, $a: String) {
+          tokenLineage(jti: $j, issuer: "https://login.acme.example", after: $a) {
+            edges {
+              node {
+                depth
+                token {
+                  jti
+                }
+                actor
+              }
+            }
+            pageInfo {
+              hasNextPage
+            }
+          }
+        }
+      `,
+      { j: `tok-alice-${run}`, a: tree.data!.tokenLineage.pageInfo.endCursor },
+      acme,
+    );
+    expect(rows(rest.data!.tokenLineage.edges)).toEqual([
       [2, `tok-tool-${run}`, 'tool:crm-lookup'],
     ]);
+    expect(rest.data!.tokenLineage.pageInfo.hasNextPage).toBe(false);
   });
 
   it('pages anomalies with Relay cursors, newest first', async () => {

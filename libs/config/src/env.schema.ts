@@ -28,6 +28,9 @@ export const commonEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('provenant'),
   KAFKA_TOPIC: topic.default(DEFAULT_TOPIC),
   KAFKA_ANOMALY_TOPIC: topic.default(DEFAULT_ANOMALY_TOPIC),
+  /** Partitions and replication of the topics a process creates when they are missing. */
+  KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
+  KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
 });
 
 export const ingestorEnvSchema = commonEnvSchema.extend({
@@ -44,8 +47,6 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
-  KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
-  KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
   /** Anomaly policy: delegates allowed after the origin. */
   POLICY_MAX_DELEGATION_DEPTH: positiveInt.max(64).default(6),
   /** Anomaly policy: longest lifetime of a delegated token, in seconds. */

@@ -176,10 +176,12 @@ export class RequestGraphRepository {
         actor_token_key: string | null;
         revoked_at: Date | null;
       }>(
+        // No depth column: UNION then drops rows already seen, which visits each token once
+        // (linear in the chain) and also ends any cycle in parent links.
         `WITH RECURSIVE lineage AS (
-           SELECT t.key, t.parent_key, 0 AS depth FROM tokens t WHERE t.key = ANY($1::text[])
+           SELECT t.key, t.parent_key FROM tokens t WHERE t.key = ANY($1::text[])
            UNION
-           SELECT p.key, p.parent_key, l.depth + 1 FROM tokens p JOIN lineage l ON p.key = l.parent_key WHERE l.depth < 64)
+           SELECT p.key, p.parent_key FROM tokens p JOIN lineage l ON p.key = l.parent_key)
          SELECT t.key, t.tenant, t.issuer, t.jti, t.fingerprint, t.audience, t.scopes, t.issued_at, t.expires_at, t.claims,
                 t.parent_key, t.actor_token_key, t.revoked_at
          FROM tokens t WHERE t.key IN (SELECT key FROM lineage)`,

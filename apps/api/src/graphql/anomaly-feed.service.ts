@@ -1,5 +1,5 @@
 import { APP_CONFIG, type ApiEnv } from '@app/config';
-import { createKafka } from '@app/kafka';
+import { createKafka, ensureTopics } from '@app/kafka';
 import type { StoredAnomaly } from '@app/persistence';
 import {
   Inject,
@@ -53,6 +53,13 @@ export class AnomalyFeed implements OnApplicationBootstrap, OnApplicationShutdow
     const kafka = createKafka(
       { clientId: `${this.config.KAFKA_CLIENT_ID}-api`, brokers: this.config.KAFKA_BROKERS },
       this.logger,
+    );
+    // kafkajs cannot subscribe to a topic that does not exist yet (API started first).
+    await ensureTopics(
+      kafka,
+      [this.config.KAFKA_ANOMALY_TOPIC],
+      this.config.KAFKA_TOPIC_PARTITIONS,
+      this.config.KAFKA_REPLICATION_FACTOR,
     );
     this.consumer = kafka.consumer({
       groupId: `provenant-api-feed-${randomUUID()}`,

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { PageInfo } from './page-info.model';
 import { Principal } from './principal.model';
 
 @ObjectType({
@@ -41,4 +42,16 @@ export class TokenLineageNode {
   @Field(() => String, { nullable: true }) actor!: string | null;
   @Field(() => String, { nullable: true }) subject!: string | null;
   @Field(() => String, { nullable: true }) requestId!: string | null;
+}
+
+@ObjectType()
+export class TokenLineageEdge {
+  @Field() cursor!: string;
+  @Field(() => TokenLineageNode) node!: TokenLineageNode;
+}
+
+@ObjectType({ description: 'Tokens derived from one token, breadth first (depth, then key).' })
+export class TokenLineageConnection {
+  @Field(() => [TokenLineageEdge]) edges!: TokenLineageEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }
