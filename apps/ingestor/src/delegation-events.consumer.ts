@@ -72,7 +72,8 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
       groupId: this.config.KAFKA_GROUP_ID,
       sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatInterval: Math.floor(this.config.KAFKA_SESSION_TIMEOUT_MS / 5),
-      maxBytesPerPartition: 4 * 1024 * 1024,
+      // Bounds a batch (and the heap it needs) to about 2 MiB of events per partition.
+      maxBytesPerPartition: 2 * 1024 * 1024,
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });

@@ -23,6 +23,7 @@ export type DecodeResult =
   | { ok: true; event: DelegationEvent; credentials: CredentialFinding[] }
   | { ok: false; error: DecodeError };
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const STRUCTURED = /^application\/cloudevents(\+json)?\s*(;|$)/i;
 const BINARY_ATTRIBUTES = [
   'specversion',
@@ -93,7 +94,7 @@ export class EventDecoder {
     }
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(value);
+      text = UTF8.decode(value);
     } catch {
       return fail('INVALID_UTF8', 'the value is not valid UTF-8');
     }

@@ -31,14 +31,17 @@ export function principalKeyOf(ref: PrincipalRef, eventTenant: string): Principa
 
 function principalRow(ref: PrincipalRef, eventTenant: string): PrincipalRow {
   return {
-    ...principalKeyOf(ref, eventTenant),
+    tenant: ref.tenant ?? eventTenant,
+    issuer: ref.issuer,
+    subject: ref.id,
     kind: ref.kind,
     displayName: ref.displayName ?? null,
   };
 }
 
-function tokenRow(token: TokenRef, eventTenant: string, extra: Partial<TokenRow> = {}): TokenRow {
-  return {
+function tokenRow(token: TokenRef, eventTenant: string, extra?: Partial<TokenRow>): TokenRow {
+  // Explicit fields, no spreads: this runs for every token of every event.
+  const row: TokenRow = {
     key: tokenKeyOf(token),
     tenant: token.tenant ?? eventTenant,
     issuer: token.issuer ?? null,
@@ -53,8 +56,9 @@ function tokenRow(token: TokenRef, eventTenant: string, extra: Partial<TokenRow>
     actorTokenKey: null,
     revokedAt: null,
     revokeReason: null,
-    ...extra,
   };
+  if (extra) Object.assign(row, extra);
+  return row;
 }
 
 function requestIdOf(event: DelegationEvent): string | null {
@@ -109,7 +113,6 @@ export function toEventGraph(
     changes: [],
     anomalies: credentials.length > 0 ? [credentialAnomaly(event, credentials)] : [],
   };
-  const key = { source: event.source, ceId: event.id };
 
   switch (event.type) {
     case 'provenant.token.exchanged': {
@@ -125,7 +128,8 @@ export function toEventGraph(
       if (data.actorToken) graph.tokens.push(tokenRow(data.actorToken, tenant));
       graph.requests.push({ requestId: data.requestId, time: event.time });
       graph.exchanges.push({
-        ...key,
+        source: event.source,
+        ceId: event.id,
         requestId: data.requestId,
         tenant,
         subject: principalKeyOf(data.subject, tenant),
@@ -145,7 +149,8 @@ export function toEventGraph(
       if (data.token) graph.tokens.push(tokenRow(data.token, tenant));
       graph.requests.push({ requestId: data.requestId, time: event.time });
       graph.hops.push({
-        ...key,
+        source: event.source,
+        ceId: event.id,
         requestId: data.requestId,
         hopId: data.hopId,
         parentHopId: data.parentHopId ?? null,
@@ -179,7 +184,8 @@ export function toEventGraph(
       const { data } = event;
       graph.principals.push(principalRow(data.principal, tenant));
       graph.changes.push({
-        ...key,
+        source: event.source,
+        ceId: event.id,
         principal: principalKeyOf(data.principal, tenant),
         change: data.change,
         effectiveAt: data.effectiveAt,

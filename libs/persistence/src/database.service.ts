@@ -20,7 +20,14 @@ export class DatabaseService implements OnModuleDestroy {
   readonly prisma: PrismaClient;
 
   constructor(options: DatabaseOptions) {
-    this.pool = new Pool({ connectionString: options.url, max: options.poolSize });
+    // Per-session planner settings for short indexed lookups on fast storage: keeps
+    // `key = ANY(…)` on index scans as tables grow, and skips JIT compilation that costs
+    // more than these queries themselves.
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      options: '-c random_page_cost=1.1 -c jit=off',
+    });
     // An idle client that errors (database restarted) must not crash the process.
     this.pool.on('error', () => undefined);
     const onQuery = options.onQuery;

@@ -13,6 +13,9 @@ import { scopeParam, type TenantScope } from './tenant-scope';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
+/** Bound on what one revocation or offboarding re-evaluates in a single batch. */
+const MAX_AFFECTED = 100_000;
+
 interface PrincipalJson {
   ref: string;
   id: string;
@@ -268,27 +271,44 @@ export class RequestGraphRepository {
     }
   }
 
-  /** Requests touched by lifecycle changes or revocations: their rules must run again. */
+  /**
+   * Requests touched by lifecycle changes or revocations: their rules must run again.
+   * Written as index lookups (ids, then descendants level by level, then requests) so the
+   * cost follows the changes, not the size of the tables.
+   */
   async requestsAffectedBy(
     client: PoolClient,
     principals: Array<{ tenant: string; issuer: string; subject: string }>,
     tokenKeys: string[],
   ): Promise<string[]> {
     if (principals.length === 0 && tokenKeys.length === 0) return [];
+    const principalIds =
+      principals.length === 0
+        ? []
+        : (
+            await client.query<{ id: string }>(
+              `SELECT pr.id::text FROM principals pr
+               JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, issuer text, subject text)
+                 ON pr.tenant = k.tenant AND pr.issuer = k.issuer AND pr.subject = k.subject`,
+              [JSON.stringify(principals)],
+            )
+          ).rows.map((row) => row.id);
+    const keys = new Set(tokenKeys);
+    let frontier = [...keys];
+    while (frontier.length > 0 && keys.size < MAX_AFFECTED) {
+      const { rows } = await client.query<{ key: string }>(
+        'SELECT key FROM tokens WHERE parent_key = ANY($1::text[])',
+        [frontier],
+      );
+      frontier = rows.map((row) => row.key).filter((key) => !keys.has(key));
+      for (const key of frontier) keys.add(key);
+    }
     const { rows } = await client.query<{ request_id: string }>(
-      `WITH p AS (
-         SELECT pr.id FROM principals pr
-         JOIN jsonb_to_recordset($1::jsonb) AS k(tenant text, issuer text, subject text)
-           ON pr.tenant = k.tenant AND pr.issuer = k.issuer AND pr.subject = k.subject),
-       t AS (
-         WITH RECURSIVE d AS (
-           SELECT key FROM tokens WHERE key = ANY($2::text[])
-           UNION SELECT c.key FROM tokens c JOIN d ON c.parent_key = d.key)
-         SELECT key FROM d LIMIT 100000)
-       SELECT DISTINCT request_id FROM hops WHERE on_behalf_of_id IN (SELECT id FROM p) OR token_key IN (SELECT key FROM t)
-       UNION SELECT DISTINCT request_id FROM token_exchanges WHERE subject_id IN (SELECT id FROM p)
-       LIMIT 100000`,
-      [JSON.stringify(principals), tokenKeys],
+      `SELECT request_id FROM hops WHERE on_behalf_of_id = ANY($1::bigint[])
+       UNION SELECT request_id FROM hops WHERE token_key = ANY($2::text[])
+       UNION SELECT request_id FROM token_exchanges WHERE subject_id = ANY($1::bigint[])
+       LIMIT ${MAX_AFFECTED}`,
+      [principalIds, [...keys]],
     );
     return rows.map((row) => row.request_id);
   }
