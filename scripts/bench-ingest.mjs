@@ -34,7 +34,7 @@
 //
 // Knobs (environment): BENCH_REQUESTS (45000), BENCH_NAIVE_MESSAGES (8000),
 // BENCH_NAIVE_SECONDS (30), BENCH_INGESTOR_NODE_ARGS (extra node arguments for the
-// ingestor process only, e.g. "--cpu-prof --cpu-prof-dir=prof"), BENCH_NO_BUILD=1
+// ingestor process only, e.g. "--max-old-space-size=256"), BENCH_NO_BUILD=1
 // (measure the build already in dist/ instead of compiling first), DATABASE_URL (the
 // PostgreSQL server to use; the database name in it is ignored).
 

@@ -44,6 +44,7 @@ export function* generateTraffic({
     const tenant = `tenant-${Math.floor(random() * tenants)}-${run}`;
     const requestId = `${run}-req-${r}`;
     const depth = 2 + Math.floor(random() * 4); // 2..5 principals in the chain
+    const crossTenant = random() < 0.01;
     const t0 = base + r * 1000;
     const chain = [
       {
@@ -105,7 +106,12 @@ export function* generateTraffic({
       tokens.push(issued);
     }
     for (let i = 1; i < depth; i++) {
-      const service = i === depth - 1 ? tokens[i].audience[0] : pick(SERVICES);
+      // Each delegate calls the service its token was issued for; about 1 request in 100
+      // reaches into another tenant, which the rules flag (realistic, not all clean).
+      const service = tokens[i].audience[0];
+      const foreign = crossTenant
+        ? { tenant: `tenant-${(Number(tenant.split('-')[1]) + 1) % tenants}-${run}` }
+        : {};
       yield event('provenant.action.performed', t0 + 100 + i * 10, {
         requestId,
         hopId: `h${i}`,
@@ -113,7 +119,7 @@ export function* generateTraffic({
         actor: chain[i],
         onBehalfOf: chain[0],
         ...(chain[i].kind === 'agent' ? { tool: { name: `tool-${i}` } } : {}),
-        target: { service, resource: `res/${r}`, action: pick(ACTIONS) },
+        target: { service, ...foreign, resource: `res/${r}`, action: pick(ACTIONS) },
         token: { jti: tokens[i].jti, issuer: tokens[i].issuer },
         decision: random() < 0.95 ? 'allow' : 'deny',
       });
