@@ -47,6 +47,7 @@ import { fileURLToPath } from 'node:url';
 
 import { freePort, startKafka } from './kafka.mjs';
 import { generateTraffic } from './lib/traffic.mjs';
+import { cleanUp, cleanups, log, once, out, seconds, sleep } from './lib/bench-kit.mjs';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -68,40 +69,6 @@ const PRODUCE_BATCH = 2_000;
 const PRODUCE_IN_FLIGHT = 4;
 const STALL_TIMEOUT_MS = 120_000;
 const TARGETS = { eventsPerSec: 10_000, vsNaive: 20, vsLimit: 0.5, peakRssMb: 400 };
-
-const log = (line) => process.stderr.write(`[bench] ${line}\n`);
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms) => ms / 1000;
-
-// ---------------------------------------------------------------------------------------
-// Clean-up: whatever was started is stopped, once, on success, failure or a signal.
-
-const cleanups = [];
-let cleaning;
-/** `fn` runs at most once, whether called by the benchmark or by the clean-up. */
-const once = (fn) => {
-  let result;
-  return () => (result ??= Promise.resolve().then(fn));
-};
-function cleanUp() {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (error) {
-        log(`clean-up: ${error.message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: stopping`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 // ---------------------------------------------------------------------------------------
 // COPY FROM STDIN over pg's own connection (a custom query object, as pg supports them).

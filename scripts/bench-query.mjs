@@ -63,6 +63,7 @@ import { fileURLToPath } from 'node:url';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_JWKS_FILE, ensureDevKeys } from './dev-keys.mjs';
 import { freePort, startKafka } from './kafka.mjs';
 import { ensureDependencies, ensurePrismaClient, setup } from './setup.mjs';
+import { cleanUp, cleanups, log, once, out, seconds, sleep } from './lib/bench-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
@@ -96,39 +97,6 @@ const LOAD_TABLES = [
   'hops',
   'anomalies',
 ];
-
-const log = (line) => process.stderr.write(`[bench] ${line}\n`);
-const out = (line = '') => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const seconds = (ms) => ms / 1000;
-
-// ---------------------------------------------------------------------------------------
-// Clean-up: whatever was started is stopped, once, on success, failure or a signal.
-
-const cleanups = [];
-let cleaning;
-const once = (fn) => {
-  let result;
-  return () => (result ??= Promise.resolve().then(fn));
-};
-function cleanUp() {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (error) {
-        log(`clean-up: ${error.message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: stopping`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 // ---------------------------------------------------------------------------------------
 // Loading: the whole graph is generated inside PostgreSQL.
