@@ -38,7 +38,7 @@
 // (measure the build already in dist/ instead of compiling first), DATABASE_URL (the
 // PostgreSQL server to use; the database name in it is ignored).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,7 +47,16 @@ import { fileURLToPath } from 'node:url';
 
 import { freePort, startKafka } from './kafka.mjs';
 import { generateTraffic } from './lib/traffic.mjs';
-import { cleanUp, cleanups, log, once, out, seconds, sleep } from './lib/bench-kit.mjs';
+import {
+  cleanUp,
+  cleanups,
+  log,
+  once,
+  out,
+  seconds,
+  sleep,
+  spawnService,
+} from './lib/bench-kit.mjs';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -277,15 +286,14 @@ function metricSum(text, name) {
 
 async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   const port = await freePort();
-  let output = '';
-  const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-64 * 1024);
-  };
   const nodeArgs = (process.env.BENCH_INGESTOR_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, INGESTOR_MAIN], {
+  const service = await spawnService({
+    name: 'ingestor',
+    main: INGESTOR_MAIN,
     cwd: ROOT,
+    nodeArgs,
+    graceMs: 15_000,
     env: {
-      ...process.env,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
@@ -296,29 +304,13 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
       KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
       INGESTOR_PORT: String(port),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const stop = once(async () => {
-    if (gone) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  cleanups.push(stop);
+  const { child, stop, fail } = service;
 
   const url = (path) => `http://127.0.0.1:${port}${path}`;
-  const fail = (why) => new Error(`${why}\n--- ingestor output (tail) ---\n${output}`);
   const spawned = Date.now();
   for (;;) {
-    if (gone) throw fail('the ingestor exited during start-up');
+    if (service.isGone()) throw fail('the ingestor exited during start-up');
     if (Date.now() - spawned > 90_000) throw fail('the ingestor was not ready after 90 s');
     const ready = await fetch(url('/readyz')).then(
       (r) => r.status === 200,
@@ -347,7 +339,7 @@ async function runIngestor({ brokers, databaseUrl, topic, total, suffix }) {
   let lastReport = Date.now();
   let peakRssKb = 0;
   for (;;) {
-    if (gone) throw fail('the ingestor exited while draining');
+    if (service.isGone()) throw fail('the ingestor exited while draining');
     const sample = procStatus(child.pid);
     if (sample) peakRssKb = Math.max(peakRssKb, sample.rssKb, sample.hwmKb);
     const now = await counters();

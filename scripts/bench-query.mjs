@@ -54,7 +54,6 @@
 // "--cpu-prof --cpu-prof-dir=prof"),
 // DATABASE_URL (the PostgreSQL server to use; the database name in it is ignored).
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
@@ -63,7 +62,16 @@ import { fileURLToPath } from 'node:url';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_JWKS_FILE, ensureDevKeys } from './dev-keys.mjs';
 import { freePort, startKafka } from './kafka.mjs';
 import { ensureDependencies, ensurePrismaClient, setup } from './setup.mjs';
-import { cleanUp, cleanups, log, once, out, seconds, sleep } from './lib/bench-kit.mjs';
+import {
+  cleanUp,
+  cleanups,
+  log,
+  once,
+  out,
+  seconds,
+  sleep,
+  spawnService,
+} from './lib/bench-kit.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const API_MAIN = join(ROOT, 'dist/apps/api/src/main.js');
@@ -404,15 +412,14 @@ const PROVENANCE_QUERY = `query Provenance($requestId: ID!) {
 
 async function startApi({ databaseUrl, brokers }) {
   const port = await freePort();
-  let output = '';
-  const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-64 * 1024);
-  };
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, API_MAIN], {
+  const service = await spawnService({
+    name: 'api',
+    main: API_MAIN,
     cwd: ROOT,
+    nodeArgs,
+    graceMs: 10_000,
     env: {
-      ...process.env,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
@@ -424,27 +431,11 @@ async function startApi({ databaseUrl, brokers }) {
       AUTH_ISSUER: DEV_ISSUER,
       AUTH_AUDIENCE: DEV_AUDIENCE,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const stop = once(async () => {
-    if (gone) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  });
-  cleanups.push(stop);
-  const fail = (why) => new Error(`${why}\n--- api output (tail) ---\n${output}`);
+  const { child, stop, fail } = service;
   const spawned = Date.now();
   for (;;) {
-    if (gone) throw fail('the API exited during start-up');
+    if (service.isGone()) throw fail('the API exited during start-up');
     if (Date.now() - spawned > 90_000) throw fail('the API was not ready after 90 s');
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
       (r) => r.status === 200,
@@ -453,7 +444,14 @@ async function startApi({ databaseUrl, brokers }) {
     if (ready) break;
     await sleep(100);
   }
-  return { port, pid: child.pid, startMs: Date.now() - spawned, stop, output: () => output, fail };
+  return {
+    port,
+    pid: child.pid,
+    startMs: Date.now() - spawned,
+    stop,
+    output: service.output,
+    fail,
+  };
 }
 
 /** POSTs one GraphQL request over a single keep-alive connection; resolves with the parsed body. */
