@@ -746,6 +746,12 @@ function limitRows(messages, position) {
   };
 }
 
+/** COPY rows into a staging table, then merge them into the real one. */
+async function stageAndMerge(client, stagingTable, fieldRows, merge) {
+  await copyFrom(client, `COPY ${stagingTable} FROM STDIN`, copyPayload(fieldRows));
+  await client.query(merge);
+}
+
 async function limitBatch(client, batch) {
   const rows = limitRows(batch.messages, batch);
   const { topic, partition } = batch;
@@ -781,130 +787,118 @@ async function limitBatch(client, batch) {
       ),
     );
     if (rows.principals.length > 0) {
-      await copyFrom(
+      await stageAndMerge(
         client,
-        'COPY s_principals FROM STDIN',
-        copyPayload(
-          rows.principals.map((p) => [
-            field(p.tenant),
-            field(p.issuer),
-            field(p.subject),
-            field(p.kind),
-            field(p.displayName),
-          ]),
-        ),
+        's_principals',
+        rows.principals.map((p) => [
+          field(p.tenant),
+          field(p.issuer),
+          field(p.subject),
+          field(p.kind),
+          field(p.displayName),
+        ]),
+        MERGE.principals,
       );
-      await client.query(MERGE.principals);
     }
     if (rows.tokens.length > 0) {
-      await copyFrom(
+      await stageAndMerge(
         client,
-        'COPY s_tokens FROM STDIN',
-        copyPayload(
-          rows.tokens.map((t) => [
-            field(t.key),
-            field(t.tenant),
-            field(t.issuer),
-            field(t.jti),
-            field(t.fingerprint),
-            arrayField(t.audience),
-            arrayField(t.scopes),
-            field(t.issuedAt),
-            field(t.expiresAt),
-            jsonField(t.claims),
-            field(t.parentKey),
-            field(t.actorTokenKey),
-            field(t.revokedAt),
-            field(t.revokeReason),
-          ]),
-        ),
+        's_tokens',
+        rows.tokens.map((t) => [
+          field(t.key),
+          field(t.tenant),
+          field(t.issuer),
+          field(t.jti),
+          field(t.fingerprint),
+          arrayField(t.audience),
+          arrayField(t.scopes),
+          field(t.issuedAt),
+          field(t.expiresAt),
+          jsonField(t.claims),
+          field(t.parentKey),
+          field(t.actorTokenKey),
+          field(t.revokedAt),
+          field(t.revokeReason),
+        ]),
+        MERGE.tokens,
       );
-      await client.query(MERGE.tokens);
     }
     if (rows.requests.size > 0) {
-      await copyFrom(
+      await stageAndMerge(
         client,
-        'COPY s_requests FROM STDIN',
-        copyPayload(
-          [...rows.requests].map(([id, r]) => [field(id), field(r.first), field(r.last)]),
-        ),
+        's_requests',
+        [...rows.requests].map(([id, r]) => [field(id), field(r.first), field(r.last)]),
+        MERGE.requests,
       );
-      await client.query(MERGE.requests);
     }
     if (rows.exchanges.length > 0) {
-      await copyFrom(
+      await stageAndMerge(
         client,
-        'COPY s_exchanges FROM STDIN',
-        copyPayload(
-          rows.exchanges.map(({ eventIndex, d, e, subject, actor }) => [
-            eventId(eventIndex),
-            field(d.requestId),
-            field(e.tenantid),
-            field(subject.tenant),
-            field(subject.issuer),
-            field(subject.subject),
-            field(actor.tenant),
-            field(actor.issuer),
-            field(actor.subject),
-            field(tokenKeyOf(d.subjectToken)),
-            field(d.actorToken ? tokenKeyOf(d.actorToken) : null),
-            field(tokenKeyOf(d.issuedToken)),
-            field(d.grantType),
-            field(e.time),
-          ]),
-        ),
+        's_exchanges',
+        rows.exchanges.map(({ eventIndex, d, e, subject, actor }) => [
+          eventId(eventIndex),
+          field(d.requestId),
+          field(e.tenantid),
+          field(subject.tenant),
+          field(subject.issuer),
+          field(subject.subject),
+          field(actor.tenant),
+          field(actor.issuer),
+          field(actor.subject),
+          field(tokenKeyOf(d.subjectToken)),
+          field(d.actorToken ? tokenKeyOf(d.actorToken) : null),
+          field(tokenKeyOf(d.issuedToken)),
+          field(d.grantType),
+          field(e.time),
+        ]),
+        MERGE.exchanges,
       );
-      await client.query(MERGE.exchanges);
     }
     if (rows.hops.length > 0) {
-      await copyFrom(
+      await stageAndMerge(
         client,
-        'COPY s_hops FROM STDIN',
-        copyPayload(
-          rows.hops.map(({ eventIndex, d, e, actor, onBehalfOf }) => [
-            eventId(eventIndex),
-            field(d.requestId),
-            field(d.hopId),
-            field(d.parentHopId),
-            field(e.tenantid),
-            field(actor.tenant),
-            field(actor.issuer),
-            field(actor.subject),
-            field(onBehalfOf?.tenant),
-            field(onBehalfOf?.issuer),
-            field(onBehalfOf?.subject),
-            field(d.tool?.name),
-            field(d.tool?.server),
-            field(d.target.service),
-            field(d.target.tenant),
-            field(d.target.resource),
-            field(d.target.action),
-            field(d.token ? tokenKeyOf(d.token) : null),
-            field(d.decision),
-            field(d.reason),
-            field(e.time),
-          ]),
-        ),
+        's_hops',
+        rows.hops.map(({ eventIndex, d, e, actor, onBehalfOf }) => [
+          eventId(eventIndex),
+          field(d.requestId),
+          field(d.hopId),
+          field(d.parentHopId),
+          field(e.tenantid),
+          field(actor.tenant),
+          field(actor.issuer),
+          field(actor.subject),
+          field(onBehalfOf?.tenant),
+          field(onBehalfOf?.issuer),
+          field(onBehalfOf?.subject),
+          field(d.tool?.name),
+          field(d.tool?.server),
+          field(d.target.service),
+          field(d.target.tenant),
+          field(d.target.resource),
+          field(d.target.action),
+          field(d.token ? tokenKeyOf(d.token) : null),
+          field(d.decision),
+          field(d.reason),
+          field(e.time),
+        ]),
+        MERGE.hops,
       );
-      await client.query(MERGE.hops);
     }
     if (rows.changes.length > 0) {
-      await copyFrom(
+      await stageAndMerge(
         client,
-        'COPY s_changes FROM STDIN',
-        copyPayload(
-          rows.changes.map(({ eventIndex, d, e, subject }) => [
-            eventId(eventIndex),
-            field(subject.tenant),
-            field(subject.issuer),
-            field(subject.subject),
-            field(d.change),
-            field(d.effectiveAt),
-            field(e.tenantid),
-          ]),
-        ),
+        's_changes',
+        rows.changes.map(({ eventIndex, d, e, subject }) => [
+          eventId(eventIndex),
+          field(subject.tenant),
+          field(subject.issuer),
+          field(subject.subject),
+          field(d.change),
+          field(d.effectiveAt),
+          field(e.tenantid),
+        ]),
+        MERGE.changes,
       );
-      await client.query(MERGE.changes);
     }
     await client.query('COMMIT');
   } catch (error) {

@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service';
+import type { TokenView } from './request-graph';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
-export interface TokenTreeRow {
-  key: string;
-  parentKey: string | null;
+/** A token in a lineage tree: its stored view (without claims) and how it was obtained. */
+export interface TokenTreeRow extends Omit<TokenView, 'claims' | 'actorTokenKey'> {
   depth: number;
-  tenant: string;
-  issuer: string | null;
-  jti: string | null;
-  fingerprint: string | null;
-  audience: string[];
-  scopes: string[];
-  issuedAt: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
   /** Who obtained it and for whom, when its exchange is known. */
   actor: string | null;
   subject: string | null;
