@@ -4,16 +4,23 @@
 // install: the jars come from Maven Central through tools/kafka/pom.xml and are cached
 // in .cache/kafka/<version>/libs.
 //
+// A data folder keeps its broker: starting again on a folder this script has formatted
+// brings back its topics, messages and consumer-group offsets, on the port it last used
+// unless told another one. Only `--fresh` (`fresh: true`) wipes the folder first.
+//
 // CLI:
-//   node scripts/kafka.mjs start [--port 9092] [--dir .cache/kafka-run/default]
-//       starts a detached broker, prints KAFKA_BROKERS=127.0.0.1:<port> once it is ready
-//   node scripts/kafka.mjs stop [--dir .cache/kafka-run/default]
+//   node scripts/kafka.mjs start [--port 9092] [--dir .cache/kafka-run/default] [--fresh]
+//       starts a detached broker, prints KAFKA_BROKERS=127.0.0.1:<port> once it is ready;
+//       port 9092 for a new folder, the folder's last port for an existing one
+//   node scripts/kafka.mjs stop [--dir .cache/kafka-run/default]     keeps the data
 //   node scripts/kafka.mjs fetch        fetches the jars only, prints the libs folder
 //
 // Module (only Node built-ins, so it runs before and without `npm install`):
 //   const kafka = await startKafka();          // free port, fresh temporary folder
 //   ... use kafka.brokers ...
-//   await kafka.stop();
+//   await kafka.stop();                        // removes that temporary folder
+//   await kafka.stop({ keepData: true });      // or keeps it, to start again:
+//   await startKafka({ dataDir: kafka.dataDir, port: kafka.port });
 //
 // Needs Java 17+ (`java` on the PATH or JAVA_HOME) and, for the first fetch, Maven.
 
@@ -43,6 +50,11 @@ const DEFAULT_RUN_DIR = path.join(ROOT, '.cache', 'kafka-run', 'default');
 // Present in every folder this script formats; a folder without it (and not empty) is
 // never wiped, so a mistyped --dir cannot delete someone's files.
 const RUN_DIR_MARKER = '.kafka-run';
+// Under the run folder: the broker's log.dirs (its metadata log too), holding meta.properties
+// once formatted.
+const DATA_SUBDIR = 'data';
+const PROPS_FILE = 'server.properties';
+const DEFAULT_CLI_PORT = 9092;
 const PID_FILE = 'kafka.pid';
 const STARTED_LINE = 'Kafka Server started';
 
@@ -111,19 +123,34 @@ export async function ensureKafkaJars({ log = stderrLog } = {}) {
 }
 
 /**
- * Starts a broker in a freshly formatted data folder and resolves once it accepts clients.
+ * Starts a broker and resolves once it accepts clients. A data folder this script has
+ * formatted before is started again as it is (topics, messages and consumer-group offsets
+ * kept); an empty or new one is formatted first.
  * @param {object} [options]
- * @param {number} [options.port] client port on 127.0.0.1; a free one when omitted
- * @param {string} [options.dataDir] folder for config, data, logs and the pid file; wiped
- *   first. When omitted, a new temporary folder that `stop()` removes again.
+ * @param {number} [options.port] client port on 127.0.0.1. When omitted: the port the folder
+ *   was last started with, or a free one for a new folder. Another port than last time is
+ *   fine: the listeners are configured afresh on every start.
+ * @param {string} [options.dataDir] folder for config, data, logs and the pid file. When
+ *   omitted, a new temporary folder that `stop()` removes again.
+ * @param {boolean} [options.fresh] wipe `dataDir` and format it anew even if it holds a
+ *   broker. A folder that is not empty and lacks this script's marker is never wiped.
  * @param {((message: string) => void) | false} [options.log] progress messages; stderr by
  *   default, `false` for none
  * @param {boolean} [options.detached] keep the broker running after this process exits
  *   (the CLI uses it); otherwise the broker is killed when this process exits normally
- * @returns {Promise<{ brokers: string, port: number, pid: number, dataDir: string,
- *   logFile: string, startMs: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ brokers: string, port: number, controllerPort: number, pid: number,
+ *   dataDir: string, logFile: string, startMs: number, restarted: boolean,
+ *   stop: (options?: { keepData?: boolean }) => Promise<void> }>} `restarted`: the folder's
+ *   existing data was kept. `stop()` keeps a caller's `dataDir` and removes a temporary
+ *   one; `keepData` says otherwise.
  */
-export async function startKafka({ port, dataDir, log = stderrLog, detached = false } = {}) {
+export async function startKafka({
+  port,
+  dataDir,
+  log = stderrLog,
+  detached = false,
+  fresh = false,
+} = {}) {
   log = logger(log);
   const libs = await ensureKafkaJars({ log });
   const started = Date.now();
@@ -135,51 +162,63 @@ export async function startKafka({ port, dataDir, log = stderrLog, detached = fa
   await fs.mkdir(dataDir, { recursive: true });
   // The canonical path: stopKafka() recognises the broker by it in the process table.
   dataDir = await fs.realpath(dataDir);
-  await resetRunDir(dataDir, log);
+  // The listeners of the broker to start again, or null when the folder is (now) empty.
+  const previous = await prepareRunDir(dataDir, { fresh, log });
+  const restarted = previous !== null;
 
-  if (port === undefined) {
-    port = await freePort();
-  } else if (!(await isPortFree(port))) {
+  if (port === undefined) port = previous?.port ?? (await freePort());
+  if (!(await isPortFree(port))) {
+    const hint =
+      restarted && previous.port === port
+        ? `; it is the port ${dataDir} last ran on, another one can be given (--port)`
+        : '';
     throw new Error(
       `port ${port} on 127.0.0.1 is already in use (a broker still running? ` +
-        '`node scripts/kafka.mjs stop`)',
+        `\`node scripts/kafka.mjs stop\`${hint})`,
     );
   }
-  let controllerPort = await freePort();
+  // The controller keeps its port too when it can; with a static one-voter quorum it may
+  // also move (the voter set comes from the configuration, not from the stored metadata).
+  let controllerPort =
+    previous?.controllerPort &&
+    previous.controllerPort !== port &&
+    (await isPortFree(previous.controllerPort))
+      ? previous.controllerPort
+      : await freePort();
   while (controllerPort === port) controllerPort = await freePort();
 
-  const dataPath = path.join(dataDir, 'data');
+  const dataPath = path.join(dataDir, DATA_SUBDIR);
   const logsDir = path.join(dataDir, 'logs');
   const logFile = path.join(logsDir, 'server.log');
   const outFile = path.join(dataDir, 'kafka.out');
-  const propsFile = path.join(dataDir, 'server.properties');
+  const propsFile = path.join(dataDir, PROPS_FILE);
   const log4jFile = path.join(dataDir, 'log4j2.properties');
   await fs.mkdir(logsDir, { recursive: true });
+  // Written on every start: this is where the ports are kept, and they may have changed.
   await fs.writeFile(propsFile, serverProperties({ port, controllerPort, dataPath }));
   await fs.writeFile(log4jFile, log4jProperties(logFile));
+  // A restarted broker appends to its old log, which already holds a start-up line.
+  const logOffset = await fs.stat(logFile).then(
+    (stat) => stat.size,
+    () => 0,
+  );
 
   const classpath = `${libs}${path.sep}*`; // expanded by java itself, no shell involved
   const log4jOpt = `-Dlog4j2.configurationFile=${log4jFile}`;
 
-  // Formatting is a short-lived JVM: C1-only compilation starts it noticeably faster.
-  const format = await run(
-    JAVA,
-    [
-      '-XX:TieredStopAtLevel=1',
-      log4jOpt,
-      '-cp',
-      classpath,
-      'kafka.tools.StorageTool',
-      'format',
-      '--cluster-id',
-      clusterId(),
-      '--config',
-      propsFile,
-    ],
-    { cwd: dataDir },
-  ).catch(javaMissing);
-  if (format.code !== 0) {
-    throw new Error(`formatting Kafka storage failed:\n${tail(format.output, 40)}`);
+  if (restarted) {
+    const moved = [
+      previous.port !== undefined && previous.port !== port && `port ${previous.port} → ${port}`,
+      previous.controllerPort !== undefined &&
+        previous.controllerPort !== controllerPort &&
+        `controller port ${previous.controllerPort} → ${controllerPort}`,
+    ].filter(Boolean);
+    log(
+      `starting the broker in ${dataDir} again, with its topics and offsets` +
+        (moved.length > 0 ? ` (${moved.join(', ')})` : ''),
+    );
+  } else {
+    await formatStorage({ dataDir, classpath, log4jOpt, propsFile });
   }
 
   const outFd = openSync(outFile, 'a');
@@ -251,7 +290,7 @@ export async function startKafka({ port, dataDir, log = stderrLog, detached = fa
       await failStart(`the Kafka broker was not ready after ${START_TIMEOUT_MS / 1000} s`);
     }
     // The log line alone is not enough: the acceptor must take connections too.
-    if ((await logContains(logFile, STARTED_LINE)) && (await isPortOpen(port))) break;
+    if ((await logContains(logFile, STARTED_LINE, logOffset)) && (await isPortOpen(port))) break;
     await sleep(POLL_MS);
   }
   if (detached) child.unref();
@@ -259,9 +298,9 @@ export async function startKafka({ port, dataDir, log = stderrLog, detached = fa
   const startMs = Date.now() - started;
   const brokers = `127.0.0.1:${port}`;
   log(`broker ${brokers} ready in ${startMs} ms (pid ${pid}, data ${dataDir})`);
-  const stop = () => shutDown({ removeDataDir: ownsDataDir });
+  const stop = ({ keepData = !ownsDataDir } = {}) => shutDown({ removeDataDir: !keepData });
 
-  return { brokers, port, pid, dataDir, logFile, startMs, stop };
+  return { brokers, port, controllerPort, pid, dataDir, logFile, startMs, restarted, stop };
 }
 
 /**
@@ -372,19 +411,69 @@ async function hasCompleteLibs() {
   return marker.trim() === POM_HASH;
 }
 
-/** Stops a broker left over from an earlier run in `dir`, then empties it. */
-async function resetRunDir(dir, log) {
+/**
+ * Stops a broker left running in `dir` by an earlier run. A folder holding a formatted
+ * broker is left as it is (unless `fresh`), and its last listener ports are returned; any
+ * other run folder is emptied and null returned.
+ */
+async function prepareRunDir(dir, { fresh, log }) {
   const entries = await fs.readdir(dir);
   if (entries.length > 0) {
     if (!entries.includes(RUN_DIR_MARKER)) {
       throw new Error(`refusing to wipe ${dir}: not empty and not a Kafka run folder`);
     }
     if (await stopKafka({ dataDir: dir })) log(`stopped the broker left running in ${dir}`);
+    if (!fresh) {
+      const previous = await formattedRun(dir);
+      if (previous) return previous;
+    }
     await Promise.all(
       entries.map((entry) => fs.rm(path.join(dir, entry), { recursive: true, force: true })),
     );
   }
   await fs.writeFile(path.join(dir, RUN_DIR_MARKER), '');
+  return null;
+}
+
+/**
+ * The listener ports a run folder was last started with, if it holds a broker this script
+ * formatted (its marker and formatted storage); null otherwise. A port is undefined when
+ * the configuration does not tell.
+ * @returns {Promise<{ port?: number, controllerPort?: number } | null>}
+ */
+async function formattedRun(dir) {
+  const exists = (file) =>
+    fs.access(path.join(dir, file)).then(
+      () => true,
+      () => false,
+    );
+  if (!(await exists(RUN_DIR_MARKER)) || !(await exists(path.join(DATA_SUBDIR, 'meta.properties'))))
+    return null;
+  return listeners(dir);
+}
+
+/** Formats the storage of a new broker: a new cluster id, node 1, the static quorum. */
+async function formatStorage({ dataDir, classpath, log4jOpt, propsFile }) {
+  // Formatting is a short-lived JVM: C1-only compilation starts it noticeably faster.
+  const format = await run(
+    JAVA,
+    [
+      '-XX:TieredStopAtLevel=1',
+      log4jOpt,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '--cluster-id',
+      clusterId(),
+      '--config',
+      propsFile,
+    ],
+    { cwd: dataDir },
+  ).catch(javaMissing);
+  if (format.code !== 0) {
+    throw new Error(`formatting Kafka storage failed:\n${tail(format.output, 40)}`);
+  }
 }
 
 /** SIGTERM (Kafka shuts down cleanly), SIGKILL after a grace period; waits for the ports. */
@@ -454,9 +543,19 @@ function isOurBroker(pid, dataDir) {
 }
 
 async function listenerPorts(dataDir) {
-  const props = await fs.readFile(path.join(dataDir, 'server.properties'), 'utf8').catch(() => '');
-  const listeners = /^listeners=(.*)$/m.exec(props)?.[1] ?? '';
-  return [...listeners.matchAll(/:(\d+)(?:,|$)/g)].map((match) => Number(match[1]));
+  const { port, controllerPort } = await listeners(dataDir);
+  return [port, controllerPort].filter((value) => value !== undefined);
+}
+
+/** The ports in the folder's server.properties (written by the last start). */
+async function listeners(dataDir) {
+  const props = await fs.readFile(path.join(dataDir, PROPS_FILE), 'utf8').catch(() => '');
+  const line = /^listeners=(.*)$/m.exec(props)?.[1] ?? '';
+  const portOf = (name) => {
+    const match = new RegExp(`(?:^|,)${name}://[^,]*:(\\d+)(?:,|$)`).exec(line);
+    return match ? Number(match[1]) : undefined;
+  };
+  return { port: portOf('PLAINTEXT'), controllerPort: portOf('CONTROLLER') };
 }
 
 function isPortOpen(port) {
@@ -483,9 +582,10 @@ function isPortFree(port) {
   });
 }
 
-async function logContains(file, text) {
-  const content = await fs.readFile(file, 'utf8').catch(() => '');
-  return content.includes(text);
+/** Whether `text` is in `file` after byte `from` (from the start if it has rolled over). */
+async function logContains(file, text, from = 0) {
+  const content = await fs.readFile(file).catch(() => Buffer.alloc(0));
+  return content.subarray(content.length < from ? 0 : from).includes(text);
 }
 
 async function brokerLogTail(dataDir) {
@@ -534,6 +634,10 @@ function parseArgs(argv) {
   const [command, ...rest] = argv;
   const options = {};
   for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--fresh') {
+      options.fresh = true;
+      continue;
+    }
     const match = /^--(port|dir)(?:=(.*))?$/.exec(rest[i]);
     if (!match) throw new Error(`unknown argument: ${rest[i]}`);
     const value = match[2] ?? rest[++i];
@@ -547,18 +651,30 @@ function parseArgs(argv) {
     }
     options.port = port;
   }
-  return { command, port: options.port ?? 9092, dir: options.dir ?? DEFAULT_RUN_DIR };
+  return {
+    command,
+    port: options.port,
+    dir: options.dir ?? DEFAULT_RUN_DIR,
+    fresh: options.fresh ?? false,
+  };
 }
 
-const USAGE = `usage: node scripts/kafka.mjs start [--port 9092] [--dir ${path.relative(ROOT, DEFAULT_RUN_DIR)}]
+const USAGE = `usage: node scripts/kafka.mjs start [--port ${DEFAULT_CLI_PORT}] [--dir ${path.relative(ROOT, DEFAULT_RUN_DIR)}] [--fresh]
        node scripts/kafka.mjs stop [--dir ${path.relative(ROOT, DEFAULT_RUN_DIR)}]
        node scripts/kafka.mjs fetch`;
 
 async function main(argv) {
-  const { command, port, dir } = parseArgs(argv);
+  const { command, port, dir, fresh } = parseArgs(argv);
   switch (command) {
     case 'start': {
-      const kafka = await startKafka({ port, dataDir: dir, detached: true });
+      // A folder with a broker in it keeps its port unless --port says otherwise.
+      const kept = !fresh && (await formattedRun(path.resolve(dir)));
+      const kafka = await startKafka({
+        port: port ?? (kept ? kept.port : undefined) ?? DEFAULT_CLI_PORT,
+        dataDir: dir,
+        fresh,
+        detached: true,
+      });
       process.stdout.write(`KAFKA_BROKERS=${kafka.brokers}\n`);
       return 0;
     }
