@@ -1,35 +1,61 @@
 import type { AnomalyPolicy } from '@app/anomalies';
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
-import { DLQ_HEADERS, dlqTopicOf } from '@app/contract';
+import { dlqTopicOf } from '@app/contract';
 import {
-  describeDecodeError,
   EventDecoder,
   IngestBatchService,
   type IncomingMessage,
+  type IngestBatchResult,
 } from '@app/ingestion';
 import { ensureTopics, headersToStrings } from '@app/kafka';
+import { TransientStorageError, type DeadLetterHeader } from '@app/persistence';
 import {
   Inject,
   Injectable,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { OutboxRelay } from './outbox.relay';
+import { PartitionProgressMonitor } from './partition-progress.monitor';
+
+const RETRY_FIRST_MS = 200;
+const RETRY_MAX_MS = 10_000;
+const HEARTBEAT_EVERY_MS = 1000;
+
+function rawHeaders(headers: IHeaders | undefined): DeadLetterHeader[] {
+  const out: DeadLetterHeader[] = [];
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    for (const value of Array.isArray(raw) ? raw : [raw]) {
+      if (value === undefined) continue;
+      out.push({
+        name: Buffer.from(name),
+        value: Buffer.isBuffer(value) ? value : Buffer.from(value),
+      });
+    }
+  }
+  return out;
+}
 
 /**
- * Reads `delegation-events` in a consumer group, one batch at a time: refused messages go
- * to the dead-letter topic, valid ones are stored in one transaction, and only then is the
- * batch's offset committed. A crash anywhere re-delivers the batch; storing is idempotent.
+ * Reads `delegation-events` in a consumer group, one batch at a time: the batch's events and
+ * its refused messages are stored in one transaction, and only then is the batch's offset
+ * committed. A transient storage failure is retried (with backoff) for as long as it lasts;
+ * a crash anywhere re-delivers the batch, and storing is idempotent. What the batch raised
+ * (anomalies, dead letters) is published from the outbox by the relay.
  */
 @Injectable()
-export class DelegationEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: Consumer;
-  private producer?: Producer;
   private readonly decoder: EventDecoder;
   private readonly policy: AnomalyPolicy;
+  private stopping = false;
+  private wake?: () => void;
+  /** Set while storing fails transiently: readiness reports it. */
+  private storageFailure?: { since: number; reason: string };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: IngestorEnv,
@@ -37,6 +63,8 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     @Inject(INGESTOR_LOGGER) private readonly logger: Logger,
     private readonly ingest: IngestBatchService,
     private readonly metrics: IngestorMetrics,
+    private readonly relay: OutboxRelay,
+    private readonly progress: PartitionProgressMonitor,
   ) {
     this.decoder = new EventDecoder({
       maxEventBytes: config.MAX_EVENT_BYTES,
@@ -66,8 +94,6 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
         this.config.KAFKA_REPLICATION_FACTOR,
       );
     }
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
     this.consumer = this.kafka.consumer({
       groupId: this.config.KAFKA_GROUP_ID,
       sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
@@ -89,68 +115,115 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const end = this.metrics.batchSeconds.startTimer();
-    const messages: IncomingMessage[] = batch.messages.map((message) => ({
-      value: message.value,
-      headers: headersToStrings(message.headers),
-      position: { topic: batch.topic, partition: batch.partition, offset: message.offset },
-    }));
+    const messages = batch.messages.map((message) =>
+      this.incoming(batch.topic, batch.partition, message),
+    );
     this.metrics.consumed.inc(messages.length);
-
-    const result = await this.ingest.ingest(this.decoder, this.policy, messages);
-    if (result.rejected.length > 0) {
-      // Unchanged value, key and headers, plus why and where from: nothing is lost.
-      await this.producer!.send({
-        topic: dlqTopicOf(batch.topic),
-        acks: -1,
-        messages: result.rejected.map(({ message, error }) => {
-          const original = batch.messages.find((m) => m.offset === message.position.offset)!;
-          return {
-            key: original.key,
-            value: original.value,
-            headers: {
-              ...original.headers,
-              [DLQ_HEADERS.error]: describeDecodeError(error),
-              [DLQ_HEADERS.topic]: batch.topic,
-              [DLQ_HEADERS.partition]: String(batch.partition),
-              [DLQ_HEADERS.offset]: message.position.offset,
-            },
-          };
-        }),
-      });
-      for (const { error, message } of result.rejected) {
-        this.metrics.deadLettered.inc({ code: error.code });
+    this.progress.hold(batch.partition, Number(batch.messages[0].timestamp));
+    // A long batch (a split to isolate a bad message, a database outage) keeps the
+    // membership alive: heartbeat() is a no-op until the heartbeat interval has passed.
+    const heartbeat = setInterval(
+      () => void payload.heartbeat().catch(() => undefined),
+      HEARTBEAT_EVERY_MS,
+    );
+    try {
+      const result = await this.ingestRetrying(payload, messages);
+      if (!result) return; // abandoned uncommitted: shutting down, or the partition moved
+      // Stored durably: only now may the group move past this batch.
+      // resolveOffset moves this consumer's fetch position, commitOffsets the group's.
+      payload.resolveOffset(batch.lastOffset());
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      try {
+        await this.consumer!.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: next },
+        ]);
+      } catch (error) {
+        // Lost the partition (rebalance) or the broker: whoever reads it next stores nothing twice.
+        this.logger.warn(
+          { partition: batch.partition, err: { message: (error as Error).message } },
+          'offset commit failed; the batch will be read again',
+        );
+      }
+      if (result.anomalies.length > 0 || result.deadLettered > 0) this.relay.kick();
+      this.metrics.stored.inc(result.stored);
+      this.metrics.duplicates.inc(result.duplicates);
+      for (const { message, error } of result.rejected) {
         this.logger.warn(
           { ...message.position, code: error.code, reason: error.message },
           'message dead-lettered',
         );
       }
+    } finally {
+      clearInterval(heartbeat);
+      this.progress.release(batch.partition);
+      end();
     }
-    if (result.anomalies.length > 0) {
-      await this.producer!.send({
-        topic: this.config.KAFKA_ANOMALY_TOPIC,
-        messages: result.anomalies.map((anomaly) => ({
-          key: anomaly.requestId ?? anomaly.id,
-          value: JSON.stringify({ ...anomaly, detectedAt: anomaly.detectedAt.toISOString() }),
-        })),
-      });
-      for (const anomaly of result.anomalies) this.metrics.anomalies.inc({ rule: anomaly.rule });
-    }
+  }
 
-    // Stored (and dead-lettered) durably: only now may the group move past this batch.
-    // resolveOffset moves this consumer's fetch position, commitOffsets the group's.
-    payload.resolveOffset(batch.lastOffset());
-    const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await this.consumer!.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: next },
-    ]);
-    await payload.heartbeat();
-    this.metrics.stored.inc(result.stored);
-    this.metrics.duplicates.inc(result.duplicates);
-    this.metrics.lag.set(
-      { topic: batch.topic, partition: String(batch.partition) },
-      Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(next))),
-    );
-    end();
+  private incoming(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+    return {
+      key: message.key,
+      value: message.value,
+      headers: headersToStrings(message.headers),
+      rawHeaders: rawHeaders(message.headers),
+      position: { topic, partition, offset: message.offset },
+    };
+  }
+
+  /** Stores the batch, retrying transient failures with backoff until it works or we stop. */
+  private async ingestRetrying(
+    payload: EachBatchPayload,
+    messages: IncomingMessage[],
+  ): Promise<IngestBatchResult | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.ingest.ingest(this.decoder, this.policy, messages);
+        if (this.storageFailure) {
+          this.logger.info({ downMs: Date.now() - this.storageFailure.since }, 'storage recovered');
+          this.storageFailure = undefined;
+        }
+        return result;
+      } catch (error) {
+        if (!(error instanceof TransientStorageError)) throw error;
+        this.storageFailure = {
+          since: this.storageFailure?.since ?? Date.now(),
+          reason: error.reason,
+        };
+        this.metrics.storageRetries.inc();
+        const delay =
+          Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
+        this.logger.warn(
+          {
+            partition: payload.batch.partition,
+            attempt,
+            delayMs: Math.round(delay),
+            reason: error.reason,
+          },
+          'storing failed transiently; retrying',
+        );
+        if (!(await this.pause(delay)) || !payload.isRunning() || payload.isStale())
+          return undefined;
+      }
+    }
+  }
+
+  /** Sleeps `ms`; resolves false at once when the process starts stopping. */
+  private pause(ms: number): Promise<boolean> {
+    if (this.stopping) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(!this.stopping), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+    });
+  }
+
+  /** Why the process cannot store right now, if it cannot (for readiness). */
+  storageProblem(): string | undefined {
+    if (!this.storageFailure) return undefined;
+    const seconds = Math.round((Date.now() - this.storageFailure.since) / 1000);
+    return `storing has failed for ${seconds} s: ${this.storageFailure.reason}`;
   }
 
   async ping(): Promise<void> {
@@ -163,9 +236,14 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnAppli
     }
   }
 
-  /** SIGTERM: kafkajs lets the running batch finish (and commit) before it disconnects. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * First in the shutdown order: stop fetching, let the batch in hand finish and commit (a
+   * batch waiting to retry is abandoned uncommitted), and leave the group so its partitions
+   * move at once. The database pool closes after this; main.ts bounds the whole by a deadline.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
     await this.consumer?.disconnect();
-    await this.producer?.disconnect();
   }
 }

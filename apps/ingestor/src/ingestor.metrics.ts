@@ -20,13 +20,13 @@ export class IngestorMetrics {
   });
   readonly deadLettered = new Counter({
     name: 'provenant_events_dead_lettered_total',
-    help: 'Messages sent to the dead-letter topic, by reason',
+    help: 'Dead letters published to the dead-letter topic, by reason',
     labelNames: ['code'],
     registers: [this.registry],
   });
   readonly anomalies = new Counter({
     name: 'provenant_anomalies_raised_total',
-    help: 'Anomalies raised',
+    help: 'Anomalies published to the anomaly topic',
     labelNames: ['rule'],
     registers: [this.registry],
   });
@@ -38,8 +38,42 @@ export class IngestorMetrics {
   });
   readonly lag = new Gauge({
     name: 'provenant_consumer_lag',
-    help: 'Messages between the last stored offset and the partition high watermark',
+    help: "Messages between the group's committed offset and the partition high watermark (measured on a timer)",
     labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly stalledSeconds = new Gauge({
+    name: 'provenant_partition_stalled_seconds',
+    help: "Seconds since the group's committed offset last moved while the partition had lag (0 when caught up)",
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly stalled = new Gauge({
+    name: 'provenant_partition_stalled',
+    help: '1 when a partition with lag has not advanced for INGESTOR_STALL_AFTER_MS',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly oldestUnprocessedAge = new Gauge({
+    name: 'provenant_consumer_oldest_unprocessed_age_seconds',
+    help: 'Age (Kafka timestamp) of the oldest message this process holds uncommitted, per partition (0 when none)',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
+  readonly storageRetries = new Counter({
+    name: 'provenant_storage_retries_total',
+    help: 'Batches retried after a transient storage failure',
+    registers: [this.registry],
+  });
+  readonly outboxPending = new Gauge({
+    name: 'provenant_outbox_pending',
+    help: 'Anomalies and dead letters stored but not yet acknowledged by the broker',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly outboxFailures = new Counter({
+    name: 'provenant_outbox_publish_failures_total',
+    help: 'Outbox publish attempts that failed (retried on the next tick)',
     registers: [this.registry],
   });
 

@@ -13,6 +13,8 @@ import type { Logger } from 'pino';
 import { DelegationEventsConsumer } from './delegation-events.consumer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { OutboxRelay } from './outbox.relay';
+import { PartitionProgressMonitor } from './partition-progress.monitor';
 
 /** Wiring of the ingestor process: Kafka in, PostgreSQL out, health and metrics beside. */
 @Module({})
@@ -24,6 +26,7 @@ export class IngestorModule {
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'provenant-ingestor',
         }),
       ],
       controllers: [HealthController],
@@ -44,17 +47,38 @@ export class IngestorModule {
           inject: [IngestorMetrics],
         },
         IngestBatchService,
+        OutboxRelay,
+        PartitionProgressMonitor,
         DelegationEventsConsumer,
         {
           provide: READINESS_CHECKS,
           useFactory: (
             database: DatabaseService,
             consumer: DelegationEventsConsumer,
+            progress: PartitionProgressMonitor,
           ): ReadinessCheck[] => [
             { name: 'database', check: () => database.ping() },
             { name: 'kafka', check: () => consumer.ping() },
+            {
+              name: 'storage',
+              check: () => {
+                const problem = consumer.storageProblem();
+                return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
+              },
+            },
+            {
+              name: 'partitions',
+              check: () => {
+                const stalled = progress.stalled();
+                if (stalled.length === 0) return Promise.resolve();
+                const list = stalled
+                  .map((p) => `partition ${p.partition} (lag ${p.lag}, ${p.seconds} s)`)
+                  .join(', ');
+                return Promise.reject(new Error(`not advancing: ${list}`));
+              },
+            },
           ],
-          inject: [DatabaseService, DelegationEventsConsumer],
+          inject: [DatabaseService, DelegationEventsConsumer, PartitionProgressMonitor],
         },
       ],
     };

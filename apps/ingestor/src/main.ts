@@ -11,6 +11,19 @@ async function bootstrap(): Promise<void> {
     logger: new PinoNestLogger(logger),
   });
   app.enableShutdownHooks();
+  // The batch in hand gets SHUTDOWN_DEADLINE_MS to finish and commit; after that the process
+  // exits uncommitted (the batch is read again by whoever takes the partition).
+  const armDeadline = (signal: NodeJS.Signals) => {
+    setTimeout(() => {
+      logger.error(
+        { signal, deadlineMs: config.SHUTDOWN_DEADLINE_MS },
+        'shutdown deadline passed; exiting uncommitted',
+      );
+      process.exit(1);
+    }, config.SHUTDOWN_DEADLINE_MS).unref();
+  };
+  process.once('SIGTERM', armDeadline);
+  process.once('SIGINT', armDeadline);
   await app.listen(config.INGESTOR_PORT, '127.0.0.1');
   logger.info({ port: config.INGESTOR_PORT }, 'ingestor ready: /healthz /readyz /metrics');
 }

@@ -1,7 +1,8 @@
 import type { Provenance, RequestGraph } from '@app/provenance';
 
-export type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-export const SEVERITIES: readonly Severity[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+import type { Severity } from '@app/contract';
+
+export { SEVERITIES, type Severity } from '@app/contract';
 
 /** Thresholds and allow-lists the rules read; see `defaultPolicy`. */
 export interface AnomalyPolicy {

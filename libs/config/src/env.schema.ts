@@ -36,7 +36,16 @@ export const commonEnvSchema = z.object({
 export const ingestorEnvSchema = commonEnvSchema.extend({
   KAFKA_GROUP_ID: z.string().min(1).default('provenant-ingestor'),
   /** How long the group waits for a silent member (crashed) before giving its partitions away. */
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(30000),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(10000),
+  /** After SIGTERM, how long the batch in hand may take before the process exits uncommitted. */
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).max(600000).default(15000),
+  /** A partition with lag whose committed offset has not moved for this long is stalled:
+   *  /readyz answers 503 and `provenant_partition_stalled` is 1. */
+  INGESTOR_STALL_AFTER_MS: z.coerce.number().int().min(1000).default(60000),
+  /** How often lag is measured from committed offsets and high watermarks. */
+  INGESTOR_LAG_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  /** How often the outbox is checked for anomalies and dead letters left to publish. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(1000),
   /** Port of the ingestor's own /healthz, /readyz and /metrics. */
   INGESTOR_PORT: port.default(4001),
   MAX_EVENT_BYTES: positiveInt.default(DEFAULT_LIMITS.maxEventBytes),

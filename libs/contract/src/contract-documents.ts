@@ -9,7 +9,7 @@ import {
   EVENT_TYPES,
 } from './envelope.schema';
 import { DEFAULT_LIMITS } from './limits';
-import { tokenClaimsSchema, tokenRefSchema } from './shared.schema';
+import { IDENTIFIER_BYTE_LIMITS, tokenClaimsSchema, tokenRefSchema } from './shared.schema';
 import { DEFAULT_ANOMALY_TOPIC, DEFAULT_TOPIC, DLQ_HEADERS, dlqTopicOf } from './topics';
 
 /** A JSON Schema or AsyncAPI fragment: plain JSON, built in the order it is written out. */
@@ -79,7 +79,12 @@ function toJsonSchema(schema: z.ZodType): JsonObject {
     cycles: 'throw',
     override: ({ zodSchema, jsonSchema, path }) => {
       if (!hasRefinement(zodSchema)) return;
-      const note = REFINEMENT_NOTES.get(zodSchema);
+      const byteLimit = IDENTIFIER_BYTE_LIMITS.get(zodSchema);
+      const note: RefinementNote | undefined =
+        REFINEMENT_NOTES.get(zodSchema) ??
+        (byteLimit === undefined
+          ? undefined
+          : { description: `At most ${byteLimit} bytes in UTF-8 (an indexed identifier).` });
       if (note === undefined) {
         throw new Error(
           `a refinement at ${path.join('.') || '(root)'} has no JSON Schema note: add one to REFINEMENT_NOTES`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { identifierSchema } from './shared.schema';
 import { ACTION_PERFORMED, actionPerformedDataSchema } from './events/action-performed.schema';
 import { PRINCIPAL_CHANGED, principalChangedDataSchema } from './events/principal-changed.schema';
 import { TOKEN_EXCHANGED, tokenExchangedDataSchema } from './events/token-exchanged.schema';
@@ -20,11 +21,12 @@ const traceparent = z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-
 /** CloudEvents 1.0 context attributes Provenant requires, plus the `tenantid` extension. */
 export const envelopeAttributesSchema = z.object({
   specversion: z.literal('1.0'),
-  id: z.string().min(1).max(256),
-  source: z.string().min(1).max(1024),
+  id: identifierSchema(256),
+  // With `id`, the unique key of the ledger: 1,024 + 512 bytes fit a btree entry.
+  source: identifierSchema(1024, 1024),
   type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
   time: z.iso.datetime({ offset: true }),
-  tenantid: z.string().min(1).max(512),
+  tenantid: identifierSchema(512),
   traceparent: traceparent.optional(),
   dataschema: z.string().max(1024).optional(),
 });

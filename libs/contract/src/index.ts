@@ -8,3 +8,4 @@ export * from './events/action-performed.schema';
 export * from './events/token-revoked.schema';
 export * from './events/principal-changed.schema';
 export * from './topics';
+export * from './anomaly-message.schema';

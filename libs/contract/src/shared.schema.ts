@@ -5,12 +5,52 @@ export const PRINCIPAL_KINDS = ['human', 'agent', 'service', 'tool', 'workload']
 export const principalKindSchema = z.enum(PRINCIPAL_KINDS);
 export type PrincipalKind = z.infer<typeof principalKindSchema>;
 
-const id = z.string().min(1).max(512);
+/**
+ * PostgreSQL's btree indexes refuse entries over about 2.7 kB, so every identifier that is
+ * indexed (alone or in a composite key) is bounded in UTF-8 bytes, not only in characters:
+ * 512 characters of CJK text are 1,536 bytes.
+ */
+export const MAX_IDENTIFIER_BYTES = 512;
+
+/** Length of `text` in UTF-8, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      // A surrogate pair is one code point of 4 bytes.
+      bytes += 4;
+      i += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The byte limit of each identifier schema, for the generated JSON Schema documents. */
+export const IDENTIFIER_BYTE_LIMITS = new WeakMap<z.core.$ZodType, number>();
+
+/** A non-empty identifier of at most `maxChars` characters and `maxBytes` UTF-8 bytes. */
+export function identifierSchema(maxChars: number, maxBytes: number = MAX_IDENTIFIER_BYTES) {
+  const schema = z
+    .string()
+    .min(1)
+    .max(maxChars)
+    // Each UTF-16 unit is at most 3 bytes: short strings skip the count.
+    .refine((text) => text.length * 3 <= maxBytes || utf8Length(text) <= maxBytes, {
+      message: `must be at most ${maxBytes} bytes in UTF-8`,
+    });
+  IDENTIFIER_BYTE_LIMITS.set(schema, maxBytes);
+  return schema;
+}
+
+const id = identifierSchema(512);
 const timestamp = z.iso.datetime({ offset: true });
 
 export const principalRefSchema = z.object({
   id,
-  issuer: z.string().min(1).max(512),
+  issuer: identifierSchema(512),
   kind: principalKindSchema,
   /** Defaults to the event's `tenantid`. */
   tenant: id.optional(),
@@ -50,7 +90,7 @@ export const tokenRefSchema = z
       .string()
       .regex(/^sha256:[0-9a-f]{64}$/, 'fingerprint must be "sha256:" and 64 lowercase hex digits')
       .optional(),
-    issuer: z.string().min(1).max(512).optional(),
+    issuer: identifierSchema(512).optional(),
     tenant: id.optional(),
     audience: z.array(z.string().max(512)).max(64).optional(),
     scopes: z.array(z.string().max(256)).max(256).optional(),

@@ -9,4 +9,6 @@ export const DLQ_HEADERS = {
   topic: 'x-provenant-topic',
   partition: 'x-provenant-partition',
   offset: 'x-provenant-offset',
+  /** The refusal's code alone (`INVALID_JSON`...), for routing without parsing the reason. */
+  code: 'x-provenant-error-code',
 } as const;

@@ -6,10 +6,13 @@ export const DECODE_ERROR_CODES = [
   'INVALID_JSON',
   'FORBIDDEN_KEY',
   'TOO_DEEP',
+  'UNSTORABLE_TEXT',
   'INVALID_ENVELOPE',
   'UNKNOWN_TYPE',
   'INVALID_DATA',
   'TIME_IN_FUTURE',
+  /** Valid by the contract, yet refused by the database (isolated from the rest of its batch). */
+  'STORAGE_REFUSED',
 ] as const;
 export type DecodeErrorCode = (typeof DECODE_ERROR_CODES)[number];
 

@@ -139,4 +139,33 @@ describe('EventDecoder', () => {
       ]),
     );
   });
+
+  it.each([
+    ['a NUL character', '"reason":"a\\u0000b"'],
+    ['a lone high surrogate', '"reason":"a\\ud800b"'],
+    ['a lone low surrogate', '"reason":"\\udc00"'],
+    ['a NUL in a key', '"tool":{"name":"t","x\\u0000":"y"}'],
+  ])('refuses text PostgreSQL cannot store: %s', (_name, fragment) => {
+    // Written as JSON escapes, as a hostile producer would: valid JSON, valid UTF-8.
+    const body = JSON.stringify(envelope(action())).replace('"decision"', `${fragment},"decision"`);
+    const result = decoder.decode(structured(body));
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNSTORABLE_TEXT' } });
+    if (!result.ok) expect(result.error.message).not.toContain('\u0000');
+  });
+
+  it('keeps a well-formed surrogate pair (an emoji)', () => {
+    const result = decoder.decode(structured(envelope(action({ reason: 'ok \u{1F600}' }))));
+    expect(result.ok).toBe(true);
+  });
+
+  it('bounds indexed identifiers in UTF-8 bytes, not only in characters', () => {
+    // 300 characters, 900 bytes: within the character limit, over the byte limit.
+    const wide = '\u4e2d'.repeat(300);
+    const actor = { id: wide, issuer: 'https://sts.acme.example', kind: 'agent' };
+    const result = decoder.decode(structured(envelope(action({ actor }))));
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_DATA' } });
+    if (!result.ok) expect(result.error.message).toContain('bytes in UTF-8');
+    const narrow = { ...actor, id: '\u4e2d'.repeat(170) };
+    expect(decoder.decode(structured(envelope(action({ actor: narrow })))).ok).toBe(true);
+  });
 });

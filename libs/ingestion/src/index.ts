@@ -6,3 +6,4 @@ export * from './decode-error';
 export * from './event-decoder';
 export * from './event-graph.mapper';
 export * from './ingest-batch.service';
+export * from './dead-letter';

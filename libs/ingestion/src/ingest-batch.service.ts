@@ -1,19 +1,27 @@
 import { evaluateAnomalies, type AnomalyPolicy } from '@app/anomalies';
 import {
+  classifyStorageFailure,
   EventStoreRepository,
   RequestGraphRepository,
   SYSTEM_SCOPE,
+  TransientStorageError,
   type AnomalyRow,
+  type DeadLetterHeader,
+  type DeadLetterRow,
   type EventGraph,
   type StoredAnomaly,
 } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
+import { deadLetterOf } from './dead-letter';
 import type { DecodeError } from './decode-error';
 import type { EventDecoder, RawMessage } from './event-decoder';
 import { toEventGraph, type MessagePosition } from './event-graph.mapper';
 
 export interface IncomingMessage extends RawMessage {
+  key: Buffer | null;
+  /** The headers exactly as received, for the dead-letter copy. */
+  rawHeaders: DeadLetterHeader[];
   position: MessagePosition;
 }
 
@@ -24,14 +32,29 @@ export interface RejectedMessage {
 
 export interface IngestBatchResult {
   stored: number;
+  /** Events stored before, or repeated within this batch (same source and id). */
   duplicates: number;
+  /** Every refused message, recorded for the dead-letter topic. */
   rejected: RejectedMessage[];
+  /** Anomalies raised for the first time, queued for publishing. */
   anomalies: StoredAnomaly[];
+  /** Dead letters recorded for the first time (re-read messages are recorded once). */
+  deadLettered: number;
 }
 
+interface Candidate {
+  message: IncomingMessage;
+  graph: EventGraph;
+}
+
+const eventKey = (graph: EventGraph): string => `${graph.event.source}\u0000${graph.event.ceId}`;
+
 /**
- * One batch, one use case: decode every message, store the valid ones in one transaction,
- * and hand back the refused ones with their reason for the dead-letter topic.
+ * One batch, one use case: decode every message, store the valid ones and record the refused
+ * ones in one transaction. No message can hold the others back: a transient failure
+ * (connection, deadlock) is thrown as `TransientStorageError` for the caller to retry the
+ * whole batch; any other failure is narrowed down by splitting the batch until the
+ * message(s) behind it are found, and those are dead-lettered while the rest is stored.
  */
 @Injectable()
 export class IngestBatchService {
@@ -46,16 +69,78 @@ export class IngestBatchService {
     messages: IncomingMessage[],
   ): Promise<IngestBatchResult> {
     const rejected: RejectedMessage[] = [];
-    const graphs = [];
+    const candidates: Candidate[] = [];
+    const seen = new Set<string>();
+    let repeated = 0;
     for (const message of messages) {
       const result = decoder.decode(message);
-      if (result.ok) graphs.push(toEventGraph(result.event, result.credentials, message.position));
-      else rejected.push({ message, error: result.error });
+      if (!result.ok) {
+        rejected.push({ message, error: result.error });
+        continue;
+      }
+      const graph = toEventGraph(result.event, result.credentials, message.position);
+      // A producer retry delivers the same event twice in one batch: the first one counts.
+      if (seen.has(eventKey(graph))) {
+        repeated += 1;
+        continue;
+      }
+      seen.add(eventKey(graph));
+      candidates.push({ message, graph });
     }
-    const { stored, duplicates, anomalies } = await this.store.storeBatch(graphs, (client, fresh) =>
-      this.detectAnomalies(client, fresh, policy),
+    const result: IngestBatchResult = {
+      stored: 0,
+      duplicates: repeated,
+      rejected,
+      anomalies: [],
+      deadLettered: 0,
+    };
+    await this.storeIsolating(candidates, rejected, policy, result);
+    return result;
+  }
+
+  /**
+   * Stores `candidates` with the dead letters of `refused`; on a permanent failure, splits
+   * the candidates in halves and stores each half on its own, down to the single message
+   * that fails, which joins the refused ones.
+   */
+  private async storeIsolating(
+    candidates: Candidate[],
+    refused: RejectedMessage[],
+    policy: AnomalyPolicy,
+    result: IngestBatchResult,
+  ): Promise<void> {
+    const deadLetters: DeadLetterRow[] = refused.map(({ message, error }) =>
+      deadLetterOf(message, error),
     );
-    return { stored: stored.length, duplicates, rejected, anomalies };
+    try {
+      const outcome = await this.store.storeBatch(
+        { graphs: candidates.map((candidate) => candidate.graph), deadLetters },
+        (client, fresh) => this.detectAnomalies(client, fresh, policy),
+      );
+      result.stored += outcome.stored.length;
+      result.duplicates += outcome.duplicates;
+      result.anomalies.push(...outcome.anomalies);
+      result.deadLettered += outcome.deadLettered;
+      return;
+    } catch (error) {
+      const failure = classifyStorageFailure(error);
+      if (failure.kind === 'transient')
+        throw new TransientStorageError(failure.reason, { cause: error });
+      // Dead-letter rows are built here (bytes, our own text): nothing in them can be refused.
+      if (candidates.length === 0) throw error;
+      if (candidates.length === 1) {
+        const failed: RejectedMessage = {
+          message: candidates[0].message,
+          error: { code: 'STORAGE_REFUSED', message: failure.reason },
+        };
+        result.rejected.push(failed);
+        await this.storeIsolating([], [...refused, failed], policy, result);
+        return;
+      }
+    }
+    const middle = Math.ceil(candidates.length / 2);
+    await this.storeIsolating(candidates.slice(0, middle), [], policy, result);
+    await this.storeIsolating(candidates.slice(middle), refused, policy, result);
   }
 
   /**

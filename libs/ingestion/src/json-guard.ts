@@ -3,14 +3,26 @@ import { scrubString, type CredentialFinding } from './credential-scrubber';
 /** Keys that could reach an object's prototype if anything downstream merged them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+// PostgreSQL's text and jsonb cannot hold NUL, nor a UTF-16 surrogate without its partner
+// (JSON allows both as escapes): such an event would be refused by the database later.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export type GuardResult =
   | { ok: true; findings: CredentialFinding[] }
-  | { ok: false; code: 'FORBIDDEN_KEY' | 'TOO_DEEP'; message: string };
+  | { ok: false; code: 'FORBIDDEN_KEY' | 'TOO_DEEP' | 'UNSTORABLE_TEXT'; message: string };
+
+const unstorable = (path: string): GuardResult => ({
+  ok: false,
+  code: 'UNSTORABLE_TEXT',
+  message: `a NUL character or an unpaired UTF-16 surrogate at ${path || '(root)'}`,
+});
 
 /**
  * Walks parsed JSON once, iteratively (a hostile document cannot exhaust the stack):
- * rejects prototype-polluting keys and nesting deeper than `maxDepth`, and replaces every
- * raw credential in a string value, in place, by its fingerprint.
+ * rejects prototype-polluting keys, nesting deeper than `maxDepth` and text the database
+ * cannot store, and replaces every raw credential in a string value, in place, by its
+ * fingerprint.
  */
 export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): GuardResult {
   const findings: CredentialFinding[] = [];
@@ -26,6 +38,7 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
     const { holder, key, depth, path } = stack.pop()!;
     const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return unstorable(path);
       const scrubbed = scrubString(value, path, findings);
       if (scrubbed !== value) (holder as Record<string | number, unknown>)[key] = scrubbed;
       continue;
@@ -53,6 +66,7 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
           message: `forbidden key "${child}" at ${childPath}`,
         };
       }
+      if (UNSTORABLE.test(child)) return unstorable(path);
       const scrubbedKey = scrubString(child, childPath, findings);
       if (scrubbedKey !== child) {
         return {

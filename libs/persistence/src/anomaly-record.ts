@@ -2,7 +2,7 @@ import type { SeverityValue, StoredAnomaly } from './graph-rows';
 
 /** An anomalies row as selected by ANOMALY_COLUMNS, and its domain shape. */
 export const ANOMALY_COLUMNS =
-  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at';
+  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at, feed_seq::text';
 
 export interface AnomalyRecord {
   id: string;
@@ -15,6 +15,7 @@ export interface AnomalyRecord {
   summary: string;
   details: unknown;
   detected_at: Date;
+  feed_seq: string | null;
 }
 
 export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
@@ -28,4 +29,5 @@ export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
   summary: row.summary,
   details: row.details,
   detectedAt: row.detected_at,
+  feedSeq: row.feed_seq,
 });

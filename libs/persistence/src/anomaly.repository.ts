@@ -73,6 +73,28 @@ export class AnomalyRepository {
     return byRequest;
   }
 
+  /** The last position of the live feed (0 when nothing was published yet). */
+  async feedHead(): Promise<string> {
+    const { rows } = await this.database.pool.query<{ head: string }>(
+      'SELECT coalesce(max(feed_seq), 0)::text AS head FROM anomalies',
+    );
+    return rows[0]?.head ?? '0';
+  }
+
+  /** Published anomalies the scope may see, after feed position `after`, in feed order. */
+  async feedAfter(scope: TenantScope, after: string, limit: number): Promise<StoredAnomaly[]> {
+    const { rows } = await this.database.pool.query<AnomalyRecord>(
+      `SELECT ${ANOMALY_COLUMNS}
+       FROM anomalies
+       WHERE feed_seq > $2::bigint
+         AND ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
+       ORDER BY feed_seq
+       LIMIT $3`,
+      [scopeParam(scope), after, limit],
+    );
+    return rows.map(toAnomaly);
+  }
+
   /** Whether the scope may see an anomaly (for pushing live ones to subscribers). */
   static visibleTo(
     scope: TenantScope,

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
@@ -6,6 +6,8 @@ import { PrismaClient } from './generated/prisma/client';
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
+  /** Shown in pg_stat_activity, so an operator (or a test) can tell the processes apart. */
+  applicationName?: string;
   /** Called for every SQL statement sent (counted in metrics: proves set-based reads). */
   onQuery?: () => void;
 }
@@ -15,7 +17,7 @@ export interface DatabaseOptions {
  * repositories' set-based SQL on the hot paths.
  */
 @Injectable()
-export class DatabaseService implements OnModuleDestroy {
+export class DatabaseService implements OnApplicationShutdown {
   readonly pool: Pool;
   readonly prisma: PrismaClient;
 
@@ -26,6 +28,9 @@ export class DatabaseService implements OnModuleDestroy {
     this.pool = new Pool({
       connectionString: options.url,
       max: options.poolSize,
+      application_name: options.applicationName ?? 'provenant',
+      // Give up on an unreachable server instead of waiting for the OS: the caller retries.
+      connectionTimeoutMillis: 10_000,
       options: '-c random_page_cost=1.1 -c jit=off',
     });
     // An idle client that errors (database restarted) must not crash the process.
@@ -43,19 +48,27 @@ export class DatabaseService implements OnModuleDestroy {
     this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
   }
 
-  /** Runs `work` in one transaction on one connection; rolls back on any error. */
+  /**
+   * Runs `work` in one transaction on one connection; rolls back on any error. A connection
+   * the server drops while it is checked out emits `error` on the client: handled here (the
+   * pending query fails and the caller decides), and the broken client is discarded.
+   */
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!broken) await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
@@ -63,7 +76,8 @@ export class DatabaseService implements OnModuleDestroy {
     await this.pool.query('SELECT 1');
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last in the shutdown order: consumers finish (and commit) their work before this. */
+  async onApplicationShutdown(): Promise<void> {
     await this.prisma.$disconnect();
     await this.pool.end();
   }

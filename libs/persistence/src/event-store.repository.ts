@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
+import { encodeHeaders } from './dead-letter-headers';
 import { DatabaseService } from './database.service';
-import type { AnomalyRow, EventGraph, PrincipalRow, StoredAnomaly, TokenRow } from './graph-rows';
+import type {
+  AnomalyRow,
+  DeadLetterRow,
+  EventGraph,
+  PrincipalRow,
+  StoredAnomaly,
+  TokenRow,
+} from './graph-rows';
 
 /**
  * Runs inside the batch's transaction once its rows are written, and returns the
@@ -15,8 +24,15 @@ export interface StoreBatchResult {
   stored: EventGraph[];
   /** Events already stored before (same source and id): they changed nothing. */
   duplicates: number;
-  /** Anomalies this batch raised for the first time. */
+  /** Anomalies this batch raised for the first time (queued in the outbox for publishing). */
   anomalies: StoredAnomaly[];
+  /** Dead letters recorded for the first time (a re-read message is recorded once). */
+  deadLettered: number;
+}
+
+export interface BatchToStore {
+  graphs: EventGraph[];
+  deadLetters: DeadLetterRow[];
 }
 
 const eventKey = (source: string, ceId: string): string => `${source}\u0000${ceId}`;
@@ -70,6 +86,14 @@ function distinctPrincipals(rows: PrincipalRow[]): PrincipalRow[] {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
+// A dedupe key is built from ids of up to 512 bytes each; a long one is stored as its hash
+// so that it always fits the unique index.
+const MAX_DEDUPE_KEY_BYTES = 512;
+const boundedDedupeKey = (key: string): string =>
+  Buffer.byteLength(key, 'utf8') <= MAX_DEDUPE_KEY_BYTES
+    ? key
+    : `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+
 /**
  * Writes batches of events into the append-only ledger and the provenance graph, in one
  * transaction per batch and a fixed number of statements whatever the batch size.
@@ -79,9 +103,15 @@ const json = (value: unknown): string => JSON.stringify(value);
 export class EventStoreRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async storeBatch(graphs: EventGraph[], afterStore?: AfterStore): Promise<StoreBatchResult> {
-    if (graphs.length === 0) return { stored: [], duplicates: 0, anomalies: [] };
+  async storeBatch(
+    { graphs, deadLetters }: BatchToStore,
+    afterStore?: AfterStore,
+  ): Promise<StoreBatchResult> {
+    if (graphs.length === 0 && deadLetters.length === 0)
+      return { stored: [], duplicates: 0, anomalies: [], deadLettered: 0 };
     return this.database.transaction(async (client) => {
+      const deadLettered = await this.insertDeadLetters(client, deadLetters);
+      if (graphs.length === 0) return { stored: [], duplicates: 0, anomalies: [], deadLettered };
       const fresh = await this.insertEvents(client, graphs);
       const stored = graphs.filter((graph) =>
         fresh.has(eventKey(graph.event.source, graph.event.ceId)),
@@ -100,8 +130,33 @@ export class EventStoreRepository {
       await this.insertChanges(client, withIds(all('changes')));
       const derived = afterStore && stored.length > 0 ? await afterStore(client, stored) : [];
       const anomalies = await this.insertAnomalies(client, [...all('anomalies'), ...derived]);
-      return { stored, duplicates: graphs.length - stored.length, anomalies };
+      return { stored, duplicates: graphs.length - stored.length, anomalies, deadLettered };
     });
+  }
+
+  /** Records refused messages; returns how many were not recorded before. */
+  private async insertDeadLetters(client: PoolClient, rows: DeadLetterRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await client.query(
+      `INSERT INTO dead_letters (topic, partition, "offset", code, reason, key, value, headers)
+       SELECT d.topic, d.partition, d."offset", d.code, d.reason, decode(d.key, 'base64'),
+              decode(d.value, 'base64'), d.headers
+       FROM jsonb_to_recordset($1::jsonb) AS d(topic text, partition int, "offset" bigint, code text,
+            reason text, key text, value text, headers jsonb)
+       ORDER BY 1, 2, 3
+       ON CONFLICT (topic, partition, "offset") DO NOTHING`,
+      [
+        json(
+          rows.map((row) => ({
+            ...row,
+            key: row.key?.toString('base64') ?? null,
+            value: row.value?.toString('base64') ?? null,
+            headers: encodeHeaders(row.headers),
+          })),
+        ),
+      ],
+    );
+    return result.rowCount ?? 0;
   }
 
   /** Inserts the events; returns the ids of those that were not stored before. */
@@ -237,19 +292,27 @@ export class EventStoreRepository {
     );
   }
 
-  /** Inserts anomalies not raised before; returns the new ones. */
+  /**
+   * Inserts anomalies not raised before and queues each new one in the outbox, in the same
+   * statement (so in the batch's transaction): none is stored without being published.
+   */
   async insertAnomalies(client: PoolClient, rows: AnomalyRow[]): Promise<StoredAnomaly[]> {
     if (rows.length === 0) return [];
     const result = await client.query<AnomalyRecord>(
-      `INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
-       SELECT DISTINCT ON (a."dedupeKey") a.rule, a.severity::severity, a."requestId", a.tenant, a."targetTenant",
-              a."dedupeKey", a.summary, a.details
-       FROM jsonb_to_recordset($1::jsonb) AS a(rule text, severity text, "requestId" text, tenant text,
-            "targetTenant" text, "dedupeKey" text, summary text, details jsonb)
-       ORDER BY a."dedupeKey"
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING ${ANOMALY_COLUMNS}`,
-      [json(rows)],
+      `WITH inserted AS (
+         INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
+         SELECT DISTINCT ON (a."dedupeKey") a.rule, a.severity::severity, a."requestId", a.tenant, a."targetTenant",
+                a."dedupeKey", a.summary, a.details
+         FROM jsonb_to_recordset($1::jsonb) AS a(rule text, severity text, "requestId" text, tenant text,
+              "targetTenant" text, "dedupeKey" text, summary text, details jsonb)
+         ORDER BY a."dedupeKey"
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING ${ANOMALY_COLUMNS}
+       ), queued AS (
+         INSERT INTO anomaly_outbox (anomaly_id) SELECT id::bigint FROM inserted
+       )
+       SELECT * FROM inserted`,
+      [json(rows.map((row) => ({ ...row, dedupeKey: boundedDedupeKey(row.dedupeKey) })))],
     );
     return result.rows.map(toAnomaly);
   }

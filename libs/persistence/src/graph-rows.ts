@@ -1,3 +1,5 @@
+import type { Severity } from '@app/contract';
+
 /**
  * The rows one batch of events adds to the provenance graph. Every row names its event by
  * `(source, ceId)`; principals are named by their identity triple. The repository resolves
@@ -92,7 +94,7 @@ export interface PrincipalChangeRow extends EventKey {
   tenant: string;
 }
 
-export type SeverityValue = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+export type SeverityValue = Severity;
 
 export interface AnomalyRow {
   rule: string;
@@ -120,4 +122,26 @@ export interface EventGraph {
 export interface StoredAnomaly extends AnomalyRow {
   id: string;
   detectedAt: Date;
+  /** Position in the live feed once published (`null` until then). */
+  feedSeq: string | null;
+}
+
+/** A refused message, recorded with its batch and published to the dead-letter topic. */
+export interface DeadLetterRow {
+  /** Where it was read from: one dead letter per position, however often it is re-read. */
+  topic: string;
+  partition: number;
+  offset: string;
+  code: string;
+  reason: string;
+  /** The copy to publish, as received (headers include the `x-provenant-*` ones). */
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: DeadLetterHeader[];
+}
+
+/** A Kafka header as bytes: hostile names and values are kept exactly, whatever they hold. */
+export interface DeadLetterHeader {
+  name: Buffer;
+  value: Buffer;
 }

@@ -10,3 +10,5 @@ export * from './request-graph.repository';
 export * from './anomaly.repository';
 export * from './principal.repository';
 export * from './token.repository';
+export * from './outbox.repository';
+export * from './storage-failure';

@@ -5,6 +5,7 @@ import { RequestGraphRepository } from './request-graph.repository';
 import { AnomalyRepository } from './anomaly.repository';
 import { PrincipalRepository } from './principal.repository';
 import { TokenRepository } from './token.repository';
+import { OutboxRepository } from './outbox.repository';
 
 /** The database at the edge: the shared pool, Prisma, and the repositories. */
 @Module({})
@@ -20,6 +21,7 @@ export class PersistenceModule {
         AnomalyRepository,
         PrincipalRepository,
         TokenRepository,
+        OutboxRepository,
       ],
       exports: [
         DatabaseService,
@@ -28,6 +30,7 @@ export class PersistenceModule {
         AnomalyRepository,
         PrincipalRepository,
         TokenRepository,
+        OutboxRepository,
       ],
     };
   }

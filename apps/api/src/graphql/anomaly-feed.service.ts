@@ -1,6 +1,7 @@
 import { APP_CONFIG, type ApiEnv } from '@app/config';
+import { FeedSubscription, type FeedSubscriptionOptions } from '@app/investigation';
 import { createKafka, ensureTopics } from '@app/kafka';
-import type { StoredAnomaly } from '@app/persistence';
+import { AnomalyRepository, SYSTEM_SCOPE } from '@app/persistence';
 import {
   Inject,
   Injectable,
@@ -8,48 +9,48 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { PubSub } from 'graphql-subscriptions';
 import type { Consumer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { API_LOGGER } from '../api.tokens';
 
-const TRIGGER = 'anomalyDetected';
-
-/** What the ingestor publishes on the anomaly topic; validated like any Kafka input. */
-const publishedAnomalySchema = z.object({
-  id: z.string(),
-  rule: z.string(),
-  severity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
-  requestId: z.string().nullable(),
-  tenant: z.string(),
-  targetTenant: z.string().nullable(),
-  dedupeKey: z.string(),
-  summary: z.string(),
-  details: z.unknown(),
-  detectedAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
-});
+const PAGE = 500;
+/** Reads the store even without a notification: a lost wake-up delays, never loses. */
+const POLL_EVERY_MS = 2000;
 
 /**
- * Live anomalies for subscribers: every API instance reads the anomaly topic from its end
- * in a group of its own (each instance must see every anomaly) and fans it out in memory.
- * Visibility is decided per subscriber by the resolver's filter.
+ * Live anomalies for subscribers, from the store: a message on the anomaly topic only wakes
+ * the feed up, which then reads the anomalies published after its last position (so only
+ * anomalies that exist in the store reach a dashboard, whatever is produced to the topic)
+ * and hands them, in feed order, to every open subscription.
  */
 @Injectable()
 export class AnomalyFeed implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly pubsub = new PubSub();
+  private readonly subscriptions = new Set<FeedSubscription>();
   private consumer?: Consumer;
+  private timer?: NodeJS.Timeout;
+  private head = '0';
+  private reading?: Promise<void>;
+  private again = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: ApiEnv,
     @Inject(API_LOGGER) private readonly logger: Logger,
+    private readonly anomalies: AnomalyRepository,
   ) {}
 
-  iterator(): AsyncIterator<unknown> {
-    return this.pubsub.asyncIterableIterator(TRIGGER);
+  subscribe(options: FeedSubscriptionOptions): FeedSubscription {
+    const subscription = new FeedSubscription(
+      options,
+      this.head,
+      (scope, after, limit) => this.anomalies.feedAfter(scope, after, limit),
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.head = await this.anomalies.feedHead();
     const kafka = createKafka(
       { clientId: `${this.config.KAFKA_CLIENT_ID}-api`, brokers: this.config.KAFKA_BROKERS },
       this.logger,
@@ -68,21 +69,47 @@ export class AnomalyFeed implements OnApplicationBootstrap, OnApplicationShutdow
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.config.KAFKA_ANOMALY_TOPIC, fromBeginning: false });
     await this.consumer.run({
-      eachMessage: async ({ message }) => {
-        let parsed: z.infer<typeof publishedAnomalySchema>;
-        try {
-          parsed = publishedAnomalySchema.parse(JSON.parse(message.value?.toString('utf8') ?? ''));
-        } catch {
-          this.logger.warn({ offset: message.offset }, 'ignored a malformed anomaly message');
-          return;
-        }
-        const anomaly: StoredAnomaly = { ...parsed };
-        await this.pubsub.publish(TRIGGER, { anomalyDetected: anomaly });
+      eachBatch: () => {
+        this.readNew();
+        return Promise.resolve();
       },
     });
+    this.timer = setInterval(() => this.readNew(), POLL_EVERY_MS);
+  }
+
+  /** Reads what was published after the head; a read in progress runs once more after. */
+  private readNew(): void {
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.read()
+      .catch((error: Error) =>
+        this.logger.warn({ err: { message: error.message } }, 'reading the anomaly feed failed'),
+      )
+      .finally(() => {
+        this.reading = undefined;
+        if (this.again) {
+          this.again = false;
+          this.readNew();
+        }
+      });
+  }
+
+  private async read(): Promise<void> {
+    for (;;) {
+      const page = await this.anomalies.feedAfter(SYSTEM_SCOPE, this.head, PAGE);
+      for (const anomaly of page) {
+        this.head = anomaly.feedSeq!;
+        for (const subscription of this.subscriptions) subscription.push(anomaly);
+      }
+      if (page.length < PAGE) return;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const subscription of this.subscriptions) await subscription.return();
     await this.consumer?.disconnect();
   }
 }

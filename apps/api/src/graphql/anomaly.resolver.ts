@@ -1,16 +1,14 @@
 import { Roles, type Caller } from '@app/auth';
 import { InvestigationService } from '@app/investigation';
-import { AnomalyRepository, type StoredAnomaly } from '@app/persistence';
+import type { StoredAnomaly } from '@app/persistence';
 import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
-import type { GraphqlContext } from '../auth/graphql-context';
 import { AnomalyFeed } from './anomaly-feed.service';
 import { decodeCursor, encodeCursor, pageSize } from './cursor';
-import { toAnomaly } from './mappers';
+import { FEED_CURSOR, toAnomaly } from './mappers';
 import { Anomaly, AnomalyConnection, AnomalyFilter } from './models/anomaly.model';
 import { Severity } from './models/enums';
 
-const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
 const isId = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{1,19}$/.test(value);
 
@@ -56,26 +54,20 @@ export class AnomalyResolver {
   }
 
   @Subscription(() => Anomaly, {
-    description: "Anomalies as they are detected, for the caller's tenants.",
-    filter: (
-      payload: { anomalyDetected: StoredAnomaly },
-      variables: { minSeverity?: Severity },
-      context: GraphqlContext,
-    ) => {
-      const anomaly = payload.anomalyDetected;
-      const caller = context.caller ?? context.req?.caller;
-      if (!caller || !AnomalyRepository.visibleTo(caller.scope, anomaly)) return false;
-      return (
-        !variables.minSeverity ||
-        SEVERITY_RANK[anomaly.severity as Severity] >= SEVERITY_RANK[variables.minSeverity]
-      );
-    },
-    resolve: (payload: { anomalyDetected: StoredAnomaly }) => toAnomaly(payload.anomalyDetected),
+    description:
+      "Anomalies as they are published, for the caller's tenants, each exactly once and in feed order. Pass the `feedCursor` of the last anomaly received as `after` to resume: what was published meanwhile comes first.",
+    resolve: (payload: StoredAnomaly) => toAnomaly(payload),
   })
   @Roles('dashboard')
   anomalyDetected(
-    @Args('minSeverity', { type: () => Severity, nullable: true }) _minSeverity?: Severity,
-  ): AsyncIterator<unknown> {
-    return this.feed.iterator();
+    @CurrentCaller() caller: Caller,
+    @Args('minSeverity', { type: () => Severity, nullable: true }) minSeverity?: Severity,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): AsyncIterator<StoredAnomaly> {
+    return this.feed.subscribe({
+      scope: caller.scope,
+      minSeverity,
+      after: decodeCursor(FEED_CURSOR, after, isId),
+    });
   }
 }

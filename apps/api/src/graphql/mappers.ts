@@ -6,6 +6,7 @@ import type {
   TokenTreeRow,
   TokenView,
 } from '@app/persistence';
+import { encodeCursor } from './cursor';
 import type { Anomaly } from './models/anomaly.model';
 import type { Decision, GapKind, PrincipalKind, Severity } from './models/enums';
 import type { Hop } from './models/hop.model';
@@ -37,8 +38,12 @@ export const toToken = (view: TokenView | TokenTreeRow): Token => ({
   parentKey: view.parentKey,
 });
 
+/** Cursor kind of a position in the live anomaly feed. */
+export const FEED_CURSOR = 'feed';
+
 export const toAnomaly = (anomaly: StoredAnomaly): Anomaly => ({
   id: anomaly.id,
+  feedCursor: anomaly.feedSeq === null ? null : encodeCursor(FEED_CURSOR, anomaly.feedSeq),
   rule: anomaly.rule,
   severity: anomaly.severity as Severity,
   requestId: anomaly.requestId,

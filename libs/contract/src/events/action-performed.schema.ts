@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { principalRefSchema, tokenRefSchema } from '../shared.schema';
+import { identifierSchema, principalRefSchema, tokenRefSchema } from '../shared.schema';
 
 export const ACTION_PERFORMED = 'provenant.action.performed';
 
 /** One hop: an actor, on behalf of someone, through an optional tool, calls a target. */
 export const actionPerformedDataSchema = z.object({
-  requestId: z.string().min(1).max(256),
-  hopId: z.string().min(1).max(256),
-  parentHopId: z.string().min(1).max(256).optional(),
+  requestId: identifierSchema(256),
+  hopId: identifierSchema(256),
+  parentHopId: identifierSchema(256).optional(),
   actor: principalRefSchema,
   onBehalfOf: principalRefSchema.optional(),
   tool: z
@@ -15,7 +15,7 @@ export const actionPerformedDataSchema = z.object({
     .optional(),
   target: z.object({
     service: z.string().min(1).max(256),
-    tenant: z.string().min(1).max(512).optional(),
+    tenant: identifierSchema(512).optional(),
     resource: z.string().max(1024).optional(),
     action: z.string().max(256).optional(),
   }),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { principalRefSchema, tokenRefSchema } from '../shared.schema';
+import { identifierSchema, principalRefSchema, tokenRefSchema } from '../shared.schema';
 
 export const TOKEN_EXCHANGED = 'provenant.token.exchanged';
 
 /** An RFC 8693 token exchange: `actor` obtained `issuedToken` on behalf of `subject`. */
 export const tokenExchangedDataSchema = z.object({
-  requestId: z.string().min(1).max(256),
+  requestId: identifierSchema(256),
   subject: principalRefSchema,
   actor: principalRefSchema,
   subjectToken: tokenRefSchema,

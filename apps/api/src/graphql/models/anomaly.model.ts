@@ -10,6 +10,12 @@ export class Anomaly {
   @Field(() => ID, { nullable: true }) requestId!: string | null;
   @Field(() => Date) detectedAt!: Date;
   @Field() summary!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Position in the live feed (null until published): resume `anomalyDetected(after:)` from it.',
+  })
+  feedCursor!: string | null;
 }
 
 @ObjectType()
