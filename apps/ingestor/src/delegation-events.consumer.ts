@@ -134,9 +134,13 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
       payload.resolveOffset(batch.lastOffset());
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       try {
-        await this.consumer!.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: next },
-        ]);
+        // Through the batch's own handle: consumer.commitOffsets silently does nothing once
+        // the consumer is stopping, which is exactly when the batch in hand must commit.
+        await payload.commitOffsetsIfNecessary({
+          topics: [
+            { topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] },
+          ],
+        });
       } catch (error) {
         // Lost the partition (rebalance) or the broker: whoever reads it next stores nothing twice.
         this.logger.warn(
@@ -243,6 +247,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
    */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.logger.info('stopping: finishing the batch in hand, then leaving the group');
     this.wake?.();
     await this.consumer?.disconnect();
   }
