@@ -133,10 +133,10 @@ describe('ingesting generated hostile batches', () => {
       fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 25 }), async (generated) => {
         const messages = generated.map(toIncoming);
         // Sometimes the same message twice in one batch, as a producer retry does.
-        if (messages.length > 1 && messages[0]!.value!.length % 2 === 0)
+        if (messages.length > 1 && messages[0].value!.length % 2 === 0)
           messages.push({
-            ...messages[0]!,
-            position: { ...messages[0]!.position, offset: String(offset++) },
+            ...messages[0],
+            position: { ...messages[0].position, offset: String(offset++) },
           });
 
         const result = await service.ingest(decoder, policy, messages);
@@ -159,7 +159,7 @@ describe('ingesting generated hostile batches', () => {
             'SELECT count(*) FROM events WHERE source = $1 AND ce_id = $2',
             [decoded.event.source, decoded.event.id],
           );
-          expect(rows[0]!.count).toBe('1');
+          expect(rows[0].count).toBe('1');
         }
       }),
       { numRuns: 60 },

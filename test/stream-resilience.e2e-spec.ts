@@ -91,7 +91,7 @@ describe('nothing stops the stream, nothing is lost', () => {
     ).rows.map((row) => row.ce_id);
   const billing = (run: string) => {
     const scenario = loadScenario('support-tool-billing', run);
-    const action = scenario.events[1]!;
+    const action = scenario.events[1];
     const actor = action.data.actor as { id: string; issuer: string };
     const principal: PrincipalKey = {
       tenant: String(action.tenantid),
@@ -132,7 +132,7 @@ describe('nothing stops the stream, nothing is lost', () => {
         json({
           ...second,
           id: `wide-${run}`,
-          data: { ...second!.data, actor: { ...(second!.data.actor as object), id: wide } },
+          data: { ...second.data, actor: { ...(second.data.actor as object), id: wide } },
         }),
       ],
       // Valid by the contract, refused by PostgreSQL (no year 0): the class, not a list.
@@ -153,8 +153,8 @@ describe('nothing stops the stream, nothing is lost', () => {
     await send(topic, `req-${run}`, [json(third)]);
 
     await expectEventually(async () =>
-      expect(await stored([first!.id, second!.id, third!.id])).toEqual(
-        [first!.id, second!.id, third!.id].sort(),
+      expect(await stored([first.id, second.id, third.id])).toEqual(
+        [first.id, second.id, third.id].sort(),
       ),
     );
     const letters = await expectEventually(() => {
@@ -174,7 +174,7 @@ describe('nothing stops the stream, nothing is lost', () => {
     }
     expect(
       Number(
-        (await pool.query('SELECT count(*) FROM events WHERE ce_id = $1', [first!.id])).rows[0]
+        (await pool.query('SELECT count(*) FROM events WHERE ce_id = $1', [first.id])).rows[0]
           .count,
       ),
     ).toBe(1);

@@ -30,7 +30,7 @@ export async function holdPrincipalLock(pool: Pool, principal: PrincipalKey): Pr
     'SELECT 1 FROM principals WHERE tenant = $1 AND issuer = $2 AND subject = $3 FOR UPDATE',
     [principal.tenant, principal.issuer, principal.subject],
   );
-  const holder = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
+  const holder = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
     .pid;
   let released = false;
   return {
