@@ -31,5 +31,11 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
     },
+    // The fault suite provisions its own broker (it restarts it) and databases.
+    {
+      ...shared,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+    },
   ],
 };

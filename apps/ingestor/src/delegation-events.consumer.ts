@@ -23,7 +23,7 @@ import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
 
 const RETRY_FIRST_MS = 200;
-const RETRY_MAX_MS = 10_000;
+const RETRY_MAX_MS = 5_000;
 const HEARTBEAT_EVERY_MS = 1000;
 
 function rawHeaders(headers: IHeaders | undefined): DeadLetterHeader[] {

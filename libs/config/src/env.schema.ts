@@ -36,7 +36,7 @@ export const commonEnvSchema = z.object({
 export const ingestorEnvSchema = commonEnvSchema.extend({
   KAFKA_GROUP_ID: z.string().min(1).default('provenant-ingestor'),
   /** How long the group waits for a silent member (crashed) before giving its partitions away. */
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(10000),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(6000),
   /** After SIGTERM, how long the batch in hand may take before the process exits uncommitted. */
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).max(600000).default(15000),
   /** A partition with lag whose committed offset has not moved for this long is stalled:

@@ -1,6 +1,10 @@
 import type { SeverityValue, StoredAnomaly } from './graph-rows';
 
-/** An anomalies row as selected by ANOMALY_COLUMNS, and its domain shape. */
+/**
+ * An anomalies row as selected by ANOMALY_COLUMNS, and its domain shape. The ids come back as
+ * text under their own names: sort by the table's columns (`anomalies.id`), never by the
+ * output names, or "10" sorts before "8".
+ */
 export const ANOMALY_COLUMNS =
   'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at, feed_seq::text';
 

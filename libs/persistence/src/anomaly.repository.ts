@@ -36,7 +36,7 @@ export class AnomalyRepository {
          AND ($5::timestamptz IS NULL OR detected_at >= $5)
          AND ($6::timestamptz IS NULL OR detected_at < $6)
          AND ($7::bigint IS NULL OR id < $7::bigint)
-       ORDER BY id DESC
+       ORDER BY anomalies.id DESC
        LIMIT $8`,
       [
         scopeParam(scope),
@@ -61,7 +61,7 @@ export class AnomalyRepository {
        FROM anomalies
        WHERE request_id = ANY($2::text[])
          AND ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
-       ORDER BY id`,
+       ORDER BY anomalies.id`,
       [scopeParam(scope), requestIds],
     );
     const byRequest = new Map<string, StoredAnomaly[]>();
@@ -88,7 +88,7 @@ export class AnomalyRepository {
        FROM anomalies
        WHERE feed_seq > $2::bigint
          AND ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
-       ORDER BY feed_seq
+       ORDER BY anomalies.feed_seq
        LIMIT $3`,
       [scopeParam(scope), after, limit],
     );

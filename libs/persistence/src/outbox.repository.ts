@@ -81,7 +81,7 @@ export class OutboxRepository {
       }>(
         `SELECT id::text, topic, partition, "offset"::text, code, reason, key, value, headers
          FROM dead_letters WHERE published_at IS NULL
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+         ORDER BY dead_letters.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       if (rows.length === 0) return { published: 0 };
