@@ -288,6 +288,12 @@ async function experiment(
       );
       expect(counts[0]).toMatchObject({ recorded: invalid, unpublished: 0, outbox: 0 });
       expect(new Set(dashboard.received).size).toBe(counts[0].anomalies);
+      // The group's committed offsets reached the end of every partition: none left behind.
+      const [committed, high] = await Promise.all([
+        committedOffsets(kafka, groupId, topic),
+        endOffsets(kafka, topic),
+      ]);
+      for (const [partition, end] of high) expect(committed.get(partition)).toBe(end);
     },
     { timeoutMs: 600_000, intervalMs: 250 },
   );

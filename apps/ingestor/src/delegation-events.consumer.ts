@@ -129,26 +129,28 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
     try {
       const result = await this.ingestRetrying(payload, messages);
       if (!result) return; // abandoned uncommitted: shutting down, or the partition moved
-      // Stored durably: only now may the group move past this batch.
-      // resolveOffset moves this consumer's fetch position, commitOffsets the group's.
-      payload.resolveOffset(batch.lastOffset());
+      if (result.anomalies.length > 0 || result.deadLettered > 0) this.relay.kick();
+      // Stored durably: only now may the group move past this batch. The commit comes first
+      // and the fetch position moves only once it succeeded: if it fails (broker gone,
+      // rebalance), kafkajs fetches this batch again and storing it again changes nothing;
+      // moving on regardless would leave the committed offset behind for good.
+      // Through the batch's own handle: consumer.commitOffsets silently does nothing once
+      // the consumer is stopping, which is exactly when the batch in hand must commit.
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       try {
-        // Through the batch's own handle: consumer.commitOffsets silently does nothing once
-        // the consumer is stopping, which is exactly when the batch in hand must commit.
         await payload.commitOffsetsIfNecessary({
           topics: [
             { topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] },
           ],
         });
       } catch (error) {
-        // Lost the partition (rebalance) or the broker: whoever reads it next stores nothing twice.
         this.logger.warn(
           { partition: batch.partition, err: { message: (error as Error).message } },
           'offset commit failed; the batch will be read again',
         );
+        throw error;
       }
-      if (result.anomalies.length > 0 || result.deadLettered > 0) this.relay.kick();
+      payload.resolveOffset(batch.lastOffset());
       this.metrics.stored.inc(result.stored);
       this.metrics.duplicates.inc(result.duplicates);
       for (const { message, error } of result.rejected) {
