@@ -33,4 +33,31 @@ describe('parseConfig', () => {
     expect(message).toMatch(new RegExp(`^invalid configuration: ${name}: .+`));
     expect(message).not.toContain('\n');
   });
+
+  it('never prints a password, in a URL or in a secret-named variable', () => {
+    const message = (env: NodeJS.ProcessEnv) => {
+      try {
+        parseConfig(ingestorEnvSchema, env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+    const url = message({ DATABASE_URL: 'mysql://admin:s3cr3t-pw@db.example/prod' });
+    expect(url).toContain('DATABASE_URL');
+    expect(url).toContain('admin:***@');
+    expect(url).not.toContain('s3cr3t-pw');
+    // Any refusal will do (spaces are not a topic name): the point is what the message shows.
+    const schema = ingestorEnvSchema.extend({
+      KAFKA_SASL_PASSWORD: ingestorEnvSchema.shape.KAFKA_TOPIC,
+    });
+    let named = '';
+    try {
+      parseConfig(schema, { KAFKA_SASL_PASSWORD: 'hunter2 with spaces' });
+    } catch (error) {
+      named = (error as Error).message;
+    }
+    expect(named).toContain('KAFKA_SASL_PASSWORD');
+    expect(named).not.toContain('hunter2');
+  });
 });

@@ -2,6 +2,24 @@ import type { z } from 'zod';
 
 export class ConfigError extends Error {}
 
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|_KEY$|SASL/i;
+
+/** What a bad value may show of itself: never a password, in a URL or anywhere else. */
+function describeValue(name: string, value: string): string {
+  if (SECRET_NAME.test(name)) return 'a value (hidden)';
+  let shown = value;
+  try {
+    const url = new URL(value);
+    if (url.password) {
+      url.password = '***';
+      shown = url.toString();
+    }
+  } catch {
+    // not a URL: shown as it is
+  }
+  return JSON.stringify(shown.length > 80 ? `${shown.slice(0, 80)}…` : shown);
+}
+
 /**
  * Validates the environment against `schema`. On failure the message is one line that
  * names the variable and what is wrong with it, e.g.
@@ -15,10 +33,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessE
   const issue = result.error.issues[0];
   const name = issue.path.length > 0 ? String(issue.path[0]) : '(environment)';
   const received = present[name];
-  const shown =
-    received === undefined
-      ? 'missing'
-      : `got ${JSON.stringify(received.length > 80 ? `${received.slice(0, 80)}…` : received)}`;
+  const shown = received === undefined ? 'missing' : `got ${describeValue(name, received)}`;
   throw new ConfigError(`invalid configuration: ${name}: ${issue.message} (${shown})`);
 }
 

@@ -168,4 +168,12 @@ describe('EventDecoder', () => {
     const narrow = { ...actor, id: '\u4e2d'.repeat(170) };
     expect(decoder.decode(structured(envelope(action({ actor: narrow })))).ok).toBe(true);
   });
+
+  it('never echoes an unknown event type into the reason', () => {
+    const result = decoder.decode(
+      structured(envelope(action(), { type: 'eyJhbGciOiJub25lIn0.e30.lure-text' })),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TYPE' } });
+    if (!result.ok) expect(result.error.message).not.toContain('lure-text');
+  });
 });

@@ -132,7 +132,8 @@ export class EventDecoder {
       );
     }
     if (typeof candidate.type !== 'string' || !(EVENT_TYPES as string[]).includes(candidate.type)) {
-      return fail('UNKNOWN_TYPE', `unknown event type ${JSON.stringify(candidate.type)}`);
+      // The type is the sender's text: named by what it is not, never echoed.
+      return fail('UNKNOWN_TYPE', `the event type is not one of ${EVENT_TYPES.join(', ')}`);
     }
     const parsed = delegationEventSchema.safeParse(candidate);
     if (!parsed.success) {
