@@ -12,6 +12,7 @@ import {
 import {
   collectTopic,
   createTopics,
+  kcatProduce,
   testKafka,
   testPool,
   uniqueSuffix,
@@ -357,6 +358,33 @@ describe('nothing stops the stream, nothing is lost', () => {
     expect(
       dlq.messages.map((m: ConsumedMessage) => m.headers['x-provenant-offset']).sort(),
     ).toEqual(['0', '1']);
+    await dlq.stop();
+  });
+
+  it('redacts raw credentials from the dead-letter copy, value and headers alike', async () => {
+    const { topic, env } = await lane(kafka);
+    const dlq = await collectTopic(kafka, `${topic}.dlq`);
+    await start(env);
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ2aWN0aW0ifQ.${uniqueSuffix()}sig`;
+    const bearer = `opaque-${uniqueSuffix()}-secret`;
+    await kcatProduce(topic, 'req-leak', `{"oops": "${jwt}"`, {
+      'content-type': 'application/cloudevents+json',
+      authorization: `Bearer ${bearer}`,
+    });
+    const [letter] = await expectEventually(() => {
+      expect(dlq.messages).toHaveLength(1);
+      return dlq.messages;
+    });
+    const copy = `${letter.value!.toString('utf8')} ${JSON.stringify(letter.headers)}`;
+    expect(copy).not.toContain(jwt);
+    expect(copy).not.toContain(bearer);
+    expect(letter.headers['x-provenant-redacted']).toBe('true');
+    expect(letter.headers.authorization).toMatch(/^Bearer sha256:[0-9a-f]{64}$/);
+    const stored = await pool.query(
+      `SELECT count(*) FROM dead_letters d WHERE d::text LIKE '%' || $1 || '%' OR encode(d.value, 'escape') LIKE '%' || $1 || '%'`,
+      [jwt.slice(0, 30)],
+    );
+    expect(stored.rows[0].count).toBe('0');
     await dlq.stop();
   });
 

@@ -11,15 +11,18 @@ export const ANOMALY_SOURCE = 'urn:provenant:anomalies';
 
 /** One stored anomaly, as published; `id` is stable: consumers dedupe on it. */
 export const anomalyDataSchema = z.object({
-  id: z.string().regex(/^\d{1,19}$/),
-  rule: z.string().min(1),
+  id: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .describe("Provenant's identifier of the anomaly, a decimal integer."),
+  rule: z.string().min(1).describe('The rule that fired.'),
   severity: severitySchema,
-  requestId: z.string().nullable(),
+  requestId: z.string().nullable().describe('The request whose chain raised the anomaly, if any.'),
   /** The tenant whose events the anomaly is about, and the tenant they targeted. */
   tenant: z.string(),
   targetTenant: z.string().nullable(),
-  summary: z.string(),
-  details: z.unknown(),
+  summary: z.string().describe('One readable sentence.'),
+  details: z.unknown().describe('Rule-specific details.'),
   detectedAt: z.iso.datetime({ offset: true }),
 });
 export type AnomalyData = z.infer<typeof anomalyDataSchema>;

@@ -10,6 +10,7 @@ import {
 } from './envelope.schema';
 import { DEFAULT_LIMITS } from './limits';
 import { IDENTIFIER_BYTE_LIMITS, tokenClaimsSchema, tokenRefSchema } from './shared.schema';
+import { anomalyEventSchema } from './anomaly-message.schema';
 import { DEFAULT_ANOMALY_TOPIC, DEFAULT_TOPIC, DLQ_HEADERS, dlqTopicOf } from './topics';
 
 /** A JSON Schema or AsyncAPI fragment: plain JSON, built in the order it is written out. */
@@ -195,68 +196,35 @@ const ANOMALY_RULES = [
   'RAW_CREDENTIAL_IN_EVENT',
 ];
 
-// Not derived from zod: anomalies are produced by Provenant, not parsed by it.
-const anomalySchema: JsonObject = {
-  $id: `${SCHEMA_BASE_URI}delegation-anomaly.schema.json`,
-  title: 'Provenant anomaly',
-  description:
-    'An anomaly Provenant detected in a delegation chain. Delivery is at least once: deduplicate on `dedupeKey`.',
-  type: 'object',
-  properties: {
-    id: {
-      type: 'string',
-      pattern: '^[0-9]+$',
-      description: "Provenant's identifier of the anomaly, a decimal integer.",
-    },
-    rule: {
-      type: 'string',
-      description: 'The rule that fired. Consumers should accept rules added in later versions.',
-      examples: ANOMALY_RULES,
-    },
-    severity: { type: 'string', enum: ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] },
-    requestId: {
-      type: ['string', 'null'],
-      description: 'The request whose chain raised the anomaly, if any.',
-    },
-    tenant: {
-      type: 'string',
-      description: 'The owning tenant of the event that raised the anomaly.',
-    },
-    targetTenant: {
-      type: ['string', 'null'],
-      description:
-        'The tenant of the target involved, when there is one (another tenant for cross-tenant anomalies).',
-    },
-    dedupeKey: {
-      type: 'string',
-      description: 'One anomaly per rule and subject: re-evaluation never duplicates it.',
-    },
-    summary: { type: 'string', description: 'One readable sentence.' },
-    details: { type: 'object', description: 'Rule-specific details.' },
-    detectedAt: { type: 'string', format: 'date-time' },
+// The anomaly topic's message, from the same zod schema the publisher and the API use.
+const anomalySchema: JsonObject = withLeading(
+  {
+    $id: `${SCHEMA_BASE_URI}delegation-anomaly.schema.json`,
+    title: 'Provenant anomaly (structured-mode CloudEvent 1.0)',
+    description:
+      'An anomaly Provenant detected in a delegation chain, published once it is stored. Delivery is at least ' +
+      `once: deduplicate on \`id\` (the anomaly's id). Rules include ${ANOMALY_RULES.join(', ')}; accept rules added later.`,
   },
-  required: [
-    'id',
-    'rule',
-    'severity',
-    'requestId',
-    'tenant',
-    'targetTenant',
-    'dedupeKey',
-    'summary',
-    'details',
-    'detectedAt',
-  ],
-};
+  toJsonSchema(anomalyEventSchema),
+);
 
 const dlqHeadersSchema: JsonObject = {
   type: 'object',
-  description: "The original message's headers, unchanged, plus why and where it came from.",
+  description:
+    "The original message's headers (raw credentials replaced by fingerprints), plus why and where it came from. " +
+    'Dead letters are published at least once: deduplicate on topic, partition and offset.',
   properties: {
     [DLQ_HEADERS.error]: {
       type: 'string',
       description:
         'Why the message was rejected: a code, a colon and a readable reason, e.g. `INVALID_DATA: ...`.',
+    },
+    [DLQ_HEADERS.code]: { type: 'string', description: 'The code alone, e.g. `INVALID_DATA`.' },
+    [DLQ_HEADERS.redacted]: {
+      type: 'string',
+      enum: ['true'],
+      description:
+        'Present when raw credentials in the value or the headers were replaced by their fingerprints.',
     },
     [DLQ_HEADERS.topic]: { type: 'string', description: 'The topic the message was read from.' },
     [DLQ_HEADERS.partition]: {
@@ -270,7 +238,13 @@ const dlqHeadersSchema: JsonObject = {
       description: 'Its offset, in decimal.',
     },
   },
-  required: [DLQ_HEADERS.error, DLQ_HEADERS.topic, DLQ_HEADERS.partition, DLQ_HEADERS.offset],
+  required: [
+    DLQ_HEADERS.error,
+    DLQ_HEADERS.code,
+    DLQ_HEADERS.topic,
+    DLQ_HEADERS.partition,
+    DLQ_HEADERS.offset,
+  ],
 };
 
 const requestIdKey: JsonObject = {

@@ -11,4 +11,6 @@ export const DLQ_HEADERS = {
   offset: 'x-provenant-offset',
   /** The refusal's code alone (`INVALID_JSON`...), for routing without parsing the reason. */
   code: 'x-provenant-error-code',
+  /** `true` when raw credentials in the value or headers were replaced by fingerprints. */
+  redacted: 'x-provenant-redacted',
 } as const;
