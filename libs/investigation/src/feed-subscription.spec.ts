@@ -29,7 +29,7 @@ const store =
 
 const take = async (subscription: FeedSubscription, n: number) => {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push((await subscription.next()).value!.feedSeq!);
+  for (let i = 0; i < n; i++) out.push((await subscription.next()).value!.feedSeq);
   return out;
 };
 
