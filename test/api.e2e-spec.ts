@@ -389,7 +389,63 @@ describe('provenance API over real ingestion', () => {
       {},
       auth,
     );
-    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers every bad argument with BAD_USER_INPUT and a safe message, over HTTP and the socket', async () => {
+    const investigator = await bearer([`acme-${run}`], ['investigator', 'dashboard']);
+    const tooBig = Buffer.from('anomaly:"99999999999999999999"').toString('base64url');
+    const cases: Array<[string, Record<string, unknown>]> = [
+      [
+        'query($s: DateTime) { anomalies(filter: { since: $s }) { edges { cursor } } }',
+        { s: 'yesterday' },
+      ],
+      ['{ anomalies(filter: { until: "2026-13-45T99:00:00Z" }) { edges { cursor } } }', {}],
+      ['query($a: String) { anomalies(after: $a) { edges { cursor } } }', { a: tooBig }],
+      ['query($r: ID!) { provenance(requestId: $r) { requestId } }', { r: 'req\u0000x' }],
+      ['query($r: ID!) { provenance(requestId: $r) { requestId } }', { r: 'half \ud800 pair' }],
+    ];
+    for (const [query, variables] of cases) {
+      const answer = await graphql(api.port, query, variables, investigator);
+      expect({ query, code: answer.errors?.[0]?.extensions?.code }).toEqual({
+        query,
+        code: 'BAD_USER_INPUT',
+      });
+      expect(answer.errors?.[0]?.message).not.toMatch(/SELECT|syntax|relation|yesterday|2026-13-45/);
+      expect(answer.errors?.[0]?.message).not.toContain('\u0000');
+    }
+
+    // The same over graphql-ws: a subscription argument the caller got wrong.
+    const client = createClient({
+      url: `ws://127.0.0.1:${api.port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: investigator },
+      lazy: false,
+      retryAttempts: 0,
+    });
+    const codes = await Promise.all(
+      ['bm90LWEtY3Vyc29y', Buffer.from('feed:"12\u0000"').toString('base64url'), 'x\u0000'].map(
+        (after) =>
+          new Promise<unknown>((resolve) =>
+            client.subscribe(
+              {
+                query: 'subscription($a: String) { anomalyDetected(after: $a) { id } }',
+                variables: { a: after },
+              },
+              {
+                next: (message) => resolve(message.errors?.[0]?.extensions?.code),
+                error: (error) =>
+                  resolve(
+                    (error as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code,
+                  ),
+                complete: () => resolve('completed'),
+              },
+            ),
+          ),
+      ),
+    );
+    expect(codes).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    await client.dispose();
   });
 
   it('refuses callers without a valid token or the right role, and says nothing more', async () => {
@@ -476,6 +532,56 @@ describe('provenance API over real ingestion', () => {
     );
     expect(small).toBeGreaterThan(0);
     expect(large).toBe(small);
+  });
+
+  it('logs every operation as a structured access record, without the token', async () => {
+    const token = await bearer([`acme-${run}`]);
+    const requestId = `req-audited-${run}`;
+    await graphql(
+      api.port,
+      'query WhoLooked($r: ID!) { provenance(requestId: $r) { requestId } }',
+      { r: requestId },
+      token,
+    );
+    const record = await expectEventually(() => {
+      const line = api
+        .output()
+        .split('\n')
+        .find((candidate) => candidate.includes('"access"') && candidate.includes(requestId));
+      expect(line).toBeDefined();
+      return JSON.parse(line!) as { access: Record<string, unknown> };
+    });
+    expect(record.access).toMatchObject({
+      sub: 'test-user',
+      tenants: [`acme-${run}`],
+      operation: 'WhoLooked',
+      type: 'query',
+      field: 'provenance',
+      ids: { requestId },
+      results: 0,
+      outcome: 'ok',
+    });
+    expect(api.output()).not.toContain(token.slice('Bearer '.length));
+  });
+
+  it('closes a graphql-ws socket when its token expires', async () => {
+    const shortLived = await devToken([`acme-${run}`], ['dashboard'], { exp: '3s' });
+    const client = createClient({
+      url: `ws://127.0.0.1:${api.port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${shortLived}` },
+      lazy: false,
+      retryAttempts: 0,
+    });
+    const closed = new Promise<number>((resolve) =>
+      client.on('closed', (event) => resolve((event as { code: number }).code)),
+    );
+    client.subscribe(
+      { query: 'subscription { anomalyDetected { id } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
+    expect(await closed).toBe(4401);
+    await client.dispose();
   });
 
   it('pushes new anomalies to dashboards of the affected tenants only (graphql-ws)', async () => {

@@ -11,10 +11,12 @@ import {
 } from '@app/observability';
 import { DatabaseService, PersistenceModule } from '@app/persistence';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
+import { AccessLogInterceptor } from './access-log.interceptor';
 import { ApiMetrics } from './api.metrics';
 import { API_LOGGER } from './api.tokens';
 import { AuthGuard, JWT_VERIFIER } from './auth/auth.guard';
@@ -26,6 +28,8 @@ import { PrincipalResolver } from './graphql/principal.resolver';
 import { ProvenanceResolver } from './graphql/provenance.resolver';
 import { queryLimitsPlugin } from './graphql/query-limits.plugin';
 import { TokenResolver } from './graphql/token.resolver';
+import { SafeArgumentsPipe } from './graphql/safe-arguments.pipe';
+import { StrictDateTime } from './graphql/date-time.scalar';
 
 // Health endpoints are public; everything else must say who may call it.
 Public()(HealthController);
@@ -58,7 +62,10 @@ export class ApiModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          buildSchemaOptions: { dateScalarMode: 'isoDate' },
+          buildSchemaOptions: {
+            dateScalarMode: 'isoDate',
+            scalarsMap: [{ type: Date, scalar: StrictDateTime }],
+          },
           introspection: !production,
           playground: false,
           csrfPrevention: true,
@@ -69,7 +76,7 @@ export class ApiModule {
             }),
           ],
           includeStacktraceInErrorResponses: false,
-          formatError: formatGraphqlError,
+          formatError: (formatted) => formatGraphqlError(formatted, { production }),
           context: ({
             req,
             extra,
@@ -80,6 +87,16 @@ export class ApiModule {
           subscriptions: {
             'graphql-ws': {
               path: '/graphql',
+              // The socket answers like HTTP: the same error formatting, no stack, no SQL.
+              onNext: (_ctx, _id, _payload, _args, result) =>
+                result.errors
+                  ? {
+                      ...result,
+                      errors: result.errors.map((error) =>
+                        formatGraphqlError(error.toJSON(), { production }),
+                      ),
+                    }
+                  : undefined,
               // A socket is authenticated once, at connection; a bad token closes it (4403).
               onConnect: async (context: {
                 connectionParams?: Record<string, unknown>;
@@ -87,9 +104,22 @@ export class ApiModule {
               }) => {
                 const authorization = context.connectionParams?.authorization;
                 try {
-                  (context.extra as { caller?: Caller }).caller = await verifier.verify(
+                  const extra = context.extra as { caller?: Caller; socket?: WebSocket };
+                  const caller = await verifier.verify(
                     typeof authorization === 'string' ? authorization : undefined,
                   );
+                  extra.caller = caller;
+                  // The token's expiry ends the socket too: nothing answers or pushes after it.
+                  const socket = extra.socket;
+                  if (caller.expiresAt && socket) {
+                    const timer = setTimeout(
+                      () => socket.close(4401, 'the token has expired'),
+                      // setTimeout holds at most ~24.8 days; a socket that old reconnects.
+                      Math.min(2 ** 31 - 1, Math.max(0, caller.expiresAt.getTime() - Date.now())),
+                    );
+                    timer.unref();
+                    socket.once('close', () => clearTimeout(timer));
+                  }
                   return true;
                 } catch {
                   return false;
@@ -105,6 +135,8 @@ export class ApiModule {
         { provide: API_LOGGER, useValue: logger },
         { provide: JWT_VERIFIER, useValue: verifier },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: SafeArgumentsPipe },
+        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
         { provide: METRICS_REGISTRY, useValue: metrics.registry },
         AnomalyFeed,
         ProvenanceResolver,

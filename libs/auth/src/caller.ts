@@ -24,6 +24,8 @@ export class Caller {
     readonly sub: string,
     readonly tenants: readonly string[],
     readonly roles: ReadonlySet<Role>,
+    /** When the token it was verified from expires: a long-lived socket closes then. */
+    readonly expiresAt?: Date,
   ) {
     this.scope = tenantScope(tenants);
   }

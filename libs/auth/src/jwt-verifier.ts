@@ -68,7 +68,12 @@ export class JwtVerifier {
       const claims = callerClaimsSchema.safeParse(payload);
       if (!claims.success)
         throw new AuthenticationError('the token lacks valid tenants or sub claims');
-      return new Caller(claims.data.sub, claims.data.tenants, new Set(claims.data.roles));
+      return new Caller(
+        claims.data.sub,
+        claims.data.tenants,
+        new Set(claims.data.roles),
+        typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : undefined,
+      );
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof errors.JWTExpired)

@@ -4,13 +4,10 @@ import type { StoredAnomaly } from '@app/persistence';
 import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { AnomalyFeed } from './anomaly-feed.service';
-import { decodeCursor, encodeCursor, pageSize } from './cursor';
+import { decodeCursor, encodeCursor, isBigintId, pageSize } from './cursor';
 import { FEED_CURSOR, toAnomaly } from './mappers';
 import { Anomaly, AnomalyConnection, AnomalyFilter } from './models/anomaly.model';
 import { Severity } from './models/enums';
-
-const isId = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{1,19}$/.test(value);
 
 @Resolver(() => Anomaly)
 export class AnomalyResolver {
@@ -34,7 +31,7 @@ export class AnomalyResolver {
       requestId: filter?.requestId,
       since: filter?.since,
       until: filter?.until,
-      beforeId: decodeCursor('anomaly', after, isId),
+      beforeId: decodeCursor('anomaly', after, isBigintId),
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -67,7 +64,7 @@ export class AnomalyResolver {
     return this.feed.subscribe({
       scope: caller.scope,
       minSeverity,
-      after: decodeCursor(FEED_CURSOR, after, isId),
+      after: decodeCursor(FEED_CURSOR, after, isBigintId),
     });
   }
 }

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { badUserInput } from './user-input';
 
 /** Opaque Relay cursors: base64url of a prefixed JSON value. */
 export const encodeCursor = (kind: string, value: unknown): string =>
@@ -19,14 +19,18 @@ export function decodeCursor<T>(
       // fall through: a malformed cursor is the caller's mistake, said plainly below
     }
   }
-  throw new BadRequestException('invalid cursor');
+  throw badUserInput('invalid cursor');
 }
+
+/** A database id (a positive bigint) as text. */
+export const isBigintId = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{1,19}$/.test(value) && BigInt(value) <= 2n ** 63n - 1n;
 
 export const MAX_PAGE = 500;
 
 export function pageSize(first: number | undefined | null, fallback = 50): number {
   if (first === undefined || first === null) return fallback;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
-    throw new BadRequestException(`first must be between 1 and ${MAX_PAGE}`);
+    throw badUserInput(`first must be between 1 and ${MAX_PAGE}`);
   return first;
 }

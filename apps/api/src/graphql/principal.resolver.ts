@@ -2,7 +2,7 @@ import { Roles, type Caller } from '@app/auth';
 import { InvestigationService } from '@app/investigation';
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
-import { decodeCursor, encodeCursor, pageSize } from './cursor';
+import { decodeCursor, isBigintId, encodeCursor, pageSize } from './cursor';
 import { toHop, toPrincipal } from './mappers';
 import { HopConnection } from './models/action.model';
 import { ActionRole } from './models/enums';
@@ -14,7 +14,7 @@ const isActionCursor = (value: unknown): value is ActionCursor =>
   value !== null &&
   typeof (value as ActionCursor).at === 'string' &&
   !Number.isNaN(Date.parse((value as ActionCursor).at)) &&
-  /^\d{1,19}$/.test(String((value as ActionCursor).id));
+  isBigintId(String((value as ActionCursor).id));
 
 @Resolver(() => Principal)
 export class PrincipalResolver {

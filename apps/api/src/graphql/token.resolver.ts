@@ -1,8 +1,8 @@
 import { Roles, type Caller } from '@app/auth';
 import { InvestigationService } from '@app/investigation';
-import { BadRequestException } from '@nestjs/common';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
+import { badUserInput } from './user-input';
 import { decodeCursor, encodeCursor, pageSize } from './cursor';
 import { toLineageNode } from './mappers';
 import { TokenLineageConnection, TokenLineageNode } from './models/token.model';
@@ -36,9 +36,7 @@ export class TokenResolver {
           ? `fp:${fingerprint}`
           : undefined);
     if (root === undefined)
-      throw new BadRequestException(
-        'name the token by key, by jti (and issuer), or by fingerprint',
-      );
+      throw badUserInput('name the token by key, by jti (and issuer), or by fingerprint');
     const limit = pageSize(first);
     const start = (decodeCursor('lineage', after, isPosition) ?? -1) + 1;
     // The tree is bounded (MAX_TREE_NODES) and ordered, so a page is a slice of it.
