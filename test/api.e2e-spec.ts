@@ -411,7 +411,9 @@ describe('provenance API over real ingestion', () => {
         query,
         code: 'BAD_USER_INPUT',
       });
-      expect(answer.errors?.[0]?.message).not.toMatch(/SELECT|syntax|relation|yesterday|2026-13-45/);
+      expect(answer.errors?.[0]?.message).not.toMatch(
+        /SELECT|syntax|relation|yesterday|2026-13-45/,
+      );
       expect(answer.errors?.[0]?.message).not.toContain('\u0000');
     }
 
