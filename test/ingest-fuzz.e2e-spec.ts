@@ -162,7 +162,7 @@ describe('ingesting generated hostile batches', () => {
           expect(rows[0].count).toBe('1');
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
     // The generators reached every path: stored, refused at decoding, isolated from a batch.
     expect(seen.stored).toBeGreaterThan(0);

@@ -141,6 +141,11 @@ describe('nothing stops the stream, nothing is lost', () => {
         'STORAGE_REFUSED',
         json({ ...second, id: `year-zero-${run}`, time: '0000-01-01T00:00:00Z' }),
       ],
+      // ...delivered twice in the batch: each delivery is dead-lettered.
+      [
+        'STORAGE_REFUSED',
+        json({ ...second, id: `year-zero-${run}`, time: '0000-01-01T00:00:00Z' }),
+      ],
     ];
     // One send, one partition: the producer retry case (the same event twice in one
     // batch) and the poison share a batch with valid events before and after them.

@@ -45,6 +45,8 @@ export interface IngestBatchResult {
 interface Candidate {
   message: IncomingMessage;
   graph: EventGraph;
+  /** Later deliveries of the same event in this batch: they share its fate. */
+  repeats: IncomingMessage[];
 }
 
 const eventKey = (graph: EventGraph): string => `${graph.event.source}\u0000${graph.event.ceId}`;
@@ -70,7 +72,7 @@ export class IngestBatchService {
   ): Promise<IngestBatchResult> {
     const rejected: RejectedMessage[] = [];
     const candidates: Candidate[] = [];
-    const seen = new Set<string>();
+    const seen = new Map<string, Candidate>();
     let repeated = 0;
     for (const message of messages) {
       const result = decoder.decode(message);
@@ -80,12 +82,15 @@ export class IngestBatchService {
       }
       const graph = toEventGraph(result.event, result.credentials, message.position);
       // A producer retry delivers the same event twice in one batch: the first one counts.
-      if (seen.has(eventKey(graph))) {
+      const first = seen.get(eventKey(graph));
+      if (first) {
+        first.repeats.push(message);
         repeated += 1;
         continue;
       }
-      seen.add(eventKey(graph));
-      candidates.push({ message, graph });
+      const candidate: Candidate = { message, graph, repeats: [] };
+      seen.set(eventKey(graph), candidate);
+      candidates.push(candidate);
     }
     const result: IngestBatchResult = {
       stored: 0,
@@ -129,12 +134,15 @@ export class IngestBatchService {
       // Dead-letter rows are built here (bytes, our own text): nothing in them can be refused.
       if (candidates.length === 0) throw error;
       if (candidates.length === 1) {
-        const failed: RejectedMessage = {
-          message: candidates[0].message,
+        // The event and its repeats in this batch: each delivery is dead-lettered.
+        const { message, repeats } = candidates[0];
+        const failed: RejectedMessage[] = [message, ...repeats].map((delivery) => ({
+          message: delivery,
           error: { code: 'STORAGE_REFUSED', message: failure.reason },
-        };
-        result.rejected.push(failed);
-        await this.storeIsolating([], [...refused, failed], policy, result);
+        }));
+        result.rejected.push(...failed);
+        result.duplicates -= repeats.length;
+        await this.storeIsolating([], [...refused, ...failed], policy, result);
         return;
       }
     }
