@@ -68,17 +68,9 @@ export class OutboxRepository {
     publish: (deadLetters: PendingDeadLetter[]) => Promise<void>,
   ): Promise<DrainResult> {
     return this.database.transaction(async (client) => {
-      const { rows } = await client.query<{
-        id: string;
-        topic: string;
-        partition: number;
-        offset: string;
-        code: string;
-        reason: string;
-        key: Buffer | null;
-        value: Buffer | null;
-        headers: EncodedHeader[] | null;
-      }>(
+      const { rows } = await client.query<
+        Omit<PendingDeadLetter, 'headers'> & { headers: EncodedHeader[] | null }
+      >(
         `SELECT id::text, topic, partition, "offset"::text, code, reason, key, value, headers
          FROM dead_letters WHERE published_at IS NULL
          ORDER BY dead_letters.id LIMIT $1 FOR UPDATE SKIP LOCKED`,
