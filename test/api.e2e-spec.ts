@@ -477,6 +477,20 @@ describe('provenance API over real ingestion', () => {
     );
     expect(dashboard.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(dashboard.errors)).not.toMatch(/stack|at .*\.js|SELECT/);
+    // Refused attempts are in the access log, without the token.
+    const refusals = await expectEventually(() => {
+      const lines = api
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"outcome":"refused"'))
+        .map((line) => JSON.parse(line) as { access: Record<string, unknown> });
+      expect(lines.length).toBeGreaterThanOrEqual(5);
+      return lines;
+    });
+    expect(refusals.map((line) => line.access)).toContainEqual(
+      expect.objectContaining({ sub: 'test-user', field: 'provenance', outcome: 'refused' }),
+    );
+    expect(api.output()).not.toContain(unsigned);
   });
 
   it('refuses queries deeper than the limit before running them', async () => {

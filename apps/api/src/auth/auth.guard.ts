@@ -17,6 +17,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Logger } from 'pino';
+import { API_LOGGER } from '../api.tokens';
 import type { GraphqlContext } from './graphql-context';
 
 export const JWT_VERIFIER = Symbol('JWT_VERIFIER');
@@ -31,9 +34,47 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(JWT_VERIFIER) private readonly verifier: JwtVerifier,
+    @Inject(API_LOGGER) private readonly logger: Logger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      return await this.admit(context);
+    } catch (error) {
+      // Refused attempts belong in the access log too (the granted ones are logged by the
+      // AccessLogInterceptor); the reasons are this guard's own words, never the input.
+      const caller = this.knownCaller(context);
+      this.logger.info(
+        {
+          access: {
+            sub: caller?.sub ?? null,
+            tenants: caller?.tenants ?? [],
+            field: this.fieldOf(context),
+            outcome: 'refused',
+            reason: (error as Error).message,
+          },
+        },
+        'api access refused',
+      );
+      throw error;
+    }
+  }
+
+  private knownCaller(context: ExecutionContext): Caller | undefined {
+    if (context.getType<string>() === 'graphql') {
+      const gql = GqlExecutionContext.create(context).getContext<GraphqlContext>();
+      return gql.caller ?? gql.req?.caller;
+    }
+    return context.switchToHttp().getRequest<{ caller?: Caller }>().caller;
+  }
+
+  private fieldOf(context: ExecutionContext): string {
+    if (context.getType<string>() === 'graphql')
+      return GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().fieldName;
+    return context.switchToHttp().getRequest<Request>().path;
+  }
+
+  private async admit(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
