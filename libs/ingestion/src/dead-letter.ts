@@ -2,7 +2,10 @@ import { DLQ_HEADERS } from '@app/contract';
 import type { DeadLetterHeader, DeadLetterRow } from '@app/persistence';
 import { scrubString, type CredentialFinding } from './credential-scrubber';
 import { describeDecodeError, type DecodeError } from './decode-error';
+import { UNSTORABLE_TEXT } from './json-guard';
 import type { IncomingMessage } from './ingest-batch.service';
+
+const UNSTORABLE_ANYWHERE = new RegExp(UNSTORABLE_TEXT.source, 'g');
 
 const header = (name: string, value: string): DeadLetterHeader => ({
   name: Buffer.from(name),
@@ -29,6 +32,9 @@ function redacted(bytes: Buffer | null, findings: CredentialFinding[]): Buffer |
  */
 export function deadLetterOf(message: IncomingMessage, error: DecodeError): DeadLetterRow {
   const { topic, partition, offset } = message.position;
+  // Reasons are our own words, but a NUL or a lone surrogate that slipped into one would
+  // make the dead letter itself unstorable: defence in depth.
+  const reason = describeDecodeError(error).replace(UNSTORABLE_ANYWHERE, '\ufffd');
   const findings: CredentialFinding[] = [];
   const key = redacted(message.key, findings);
   const value = redacted(message.value, findings);
@@ -40,13 +46,13 @@ export function deadLetterOf(message: IncomingMessage, error: DecodeError): Dead
     partition,
     offset,
     code: error.code,
-    reason: describeDecodeError(error),
+    reason,
     key,
     value,
     headers: [
       ...headers,
       ...(findings.length > 0 ? [header(DLQ_HEADERS.redacted, 'true')] : []),
-      header(DLQ_HEADERS.error, describeDecodeError(error)),
+      header(DLQ_HEADERS.error, reason),
       header(DLQ_HEADERS.code, error.code),
       header(DLQ_HEADERS.topic, topic),
       header(DLQ_HEADERS.partition, String(partition)),

@@ -176,4 +176,15 @@ describe('EventDecoder', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TYPE' } });
     if (!result.ok) expect(result.error.message).not.toContain('lure-text');
   });
+
+  it.each([
+    ['a NUL byte', Buffer.from([0])],
+    ['a quoted secret', Buffer.from('{"eyJhbGciOi-secret')],
+    ['a stray token', Buffer.from('\u{1F600}')],
+  ])('explains invalid JSON in its own words, never quoting %s', (_name, value) => {
+    const result = decoder.decode({ value, headers: {} });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_JSON' } });
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/^the value is not valid JSON( \(at position \d+\))?$/);
+  });
 });

@@ -102,9 +102,14 @@ export class EventDecoder {
     try {
       json = JSON.parse(text);
     } catch (error) {
-      // V8 quotes the start of the input ("eyJhbGciOi"...): never echo input into reasons,
-      // which end up in logs and DLQ headers.
-      return fail('INVALID_JSON', (error as Error).message.replace(/"[^"]*"(\.\.\.)?/g, '(input)'));
+      // V8 quotes the input (the start of it, the offending character, even a NUL): the
+      // reason is ours alone, with the position, and never echoes input into logs, DLQ
+      // headers or the database.
+      const position = /position (\d+)/.exec((error as Error).message)?.[1];
+      return fail(
+        'INVALID_JSON',
+        `the value is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`,
+      );
     }
 
     const structured = STRUCTURED.test(headers['content-type'] ?? '');

@@ -5,8 +5,9 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 // PostgreSQL's text and jsonb cannot hold NUL, nor a UTF-16 surrogate without its partner
 // (JSON allows both as escapes): such an event would be refused by the database later.
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE_TEXT =
+  // eslint-disable-next-line no-control-regex -- matching NUL is the point
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export type GuardResult =
   | { ok: true; findings: CredentialFinding[] }
@@ -38,7 +39,7 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
     const { holder, key, depth, path } = stack.pop()!;
     const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) return unstorable(path);
+      if (UNSTORABLE_TEXT.test(value)) return unstorable(path);
       const scrubbed = scrubString(value, path, findings);
       if (scrubbed !== value) (holder as Record<string | number, unknown>)[key] = scrubbed;
       continue;
@@ -66,7 +67,7 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
           message: `forbidden key "${child}" at ${childPath}`,
         };
       }
-      if (UNSTORABLE.test(child)) return unstorable(path);
+      if (UNSTORABLE_TEXT.test(child)) return unstorable(path);
       const scrubbedKey = scrubString(child, childPath, findings);
       if (scrubbedKey !== child) {
         return {
