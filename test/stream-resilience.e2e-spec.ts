@@ -405,16 +405,19 @@ describe('nothing stops the stream, nothing is lost', () => {
         expect(response.status).toBe(503);
         expect(await response.text()).toContain('partition 0 (lag 1');
       });
+      // Readiness computes the stall when asked; the gauges follow at the next measurement.
       const labels = `{topic="${topic}",partition="0"}`;
-      expect(await metricValue(ingestor.port, 'provenant_partition_stalled', labels)).toBe(1);
-      expect(await metricValue(ingestor.port, 'provenant_consumer_lag', labels)).toBe(1);
-      expect(
-        await metricValue(
-          ingestor.port,
-          'provenant_consumer_oldest_unprocessed_age_seconds',
-          labels,
-        ),
-      ).toBeGreaterThan(1);
+      await expectEventually(async () => {
+        expect(await metricValue(ingestor.port, 'provenant_partition_stalled', labels)).toBe(1);
+        expect(await metricValue(ingestor.port, 'provenant_consumer_lag', labels)).toBe(1);
+        expect(
+          await metricValue(
+            ingestor.port,
+            'provenant_consumer_oldest_unprocessed_age_seconds',
+            labels,
+          ),
+        ).toBeGreaterThan(1);
+      });
     } finally {
       await lock.release();
     }
@@ -422,6 +425,8 @@ describe('nothing stops the stream, nothing is lost', () => {
       expect((await fetch(`http://127.0.0.1:${ingestor.port}/readyz`)).status).toBe(200),
     );
     const labels = `{topic="${topic}",partition="0"}`;
-    expect(await metricValue(ingestor.port, 'provenant_partition_stalled', labels)).toBe(0);
+    await expectEventually(async () =>
+      expect(await metricValue(ingestor.port, 'provenant_partition_stalled', labels)).toBe(0),
+    );
   });
 });
