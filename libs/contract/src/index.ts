@@ -9,3 +9,4 @@ export * from './events/token-revoked.schema';
 export * from './events/principal-changed.schema';
 export * from './topics';
 export * from './anomaly-message.schema';
+export * from './unstorable-text';

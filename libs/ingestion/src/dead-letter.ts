@@ -1,8 +1,7 @@
-import { DLQ_HEADERS } from '@app/contract';
+import { DLQ_HEADERS, UNSTORABLE_TEXT } from '@app/contract';
 import type { DeadLetterHeader, DeadLetterRow } from '@app/persistence';
 import { scrubString, type CredentialFinding } from './credential-scrubber';
 import { describeDecodeError, type DecodeError } from './decode-error';
-import { UNSTORABLE_TEXT } from './json-guard';
 import type { IncomingMessage } from './ingest-batch.service';
 
 const UNSTORABLE_ANYWHERE = new RegExp(UNSTORABLE_TEXT.source, 'g');

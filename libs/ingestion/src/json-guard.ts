@@ -1,13 +1,8 @@
+import { UNSTORABLE_TEXT } from '@app/contract';
 import { scrubString, type CredentialFinding } from './credential-scrubber';
 
 /** Keys that could reach an object's prototype if anything downstream merged them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-// PostgreSQL's text and jsonb cannot hold NUL, nor a UTF-16 surrogate without its partner
-// (JSON allows both as escapes): such an event would be refused by the database later.
-export const UNSTORABLE_TEXT =
-  // eslint-disable-next-line no-control-regex -- matching NUL is the point
-  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export type GuardResult =
   | { ok: true; findings: CredentialFinding[] }

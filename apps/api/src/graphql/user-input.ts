@@ -1,3 +1,4 @@
+import { UNSTORABLE_TEXT } from '@app/contract';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -7,17 +8,13 @@ import { GraphQLError } from 'graphql';
 export const badUserInput = (message: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-// PostgreSQL cannot compare against NUL, nor against a surrogate without its partner.
-// eslint-disable-next-line no-control-regex -- matching NUL is the point
-const UNUSABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Refuses, anywhere inside an argument, text no query could match. */
 export function assertUsableText(value: unknown, name: string): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();
     if (typeof current === 'string') {
-      if (UNUSABLE.test(current))
+      if (UNSTORABLE_TEXT.test(current))
         throw badUserInput(`${name} contains a NUL character or an unpaired surrogate`);
     } else if (Array.isArray(current)) {
       stack.push(...(current as unknown[]));
