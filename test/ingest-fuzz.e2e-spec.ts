@@ -119,7 +119,7 @@ describe('ingesting generated hostile batches', () => {
   const database = new DatabaseService({ url: databaseUrl(), poolSize: 3 });
   const service = new IngestBatchService(
     new EventStoreRepository(database),
-    new RequestGraphRepository(database),
+    new RequestGraphRepository(database, {}),
   );
   const decoder = new EventDecoder();
   const policy = defaultPolicy();

@@ -55,6 +55,7 @@ export class ApiModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           onQuery: () => metrics.databaseQueries.inc(),
+          lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
         }),
         InvestigationModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({

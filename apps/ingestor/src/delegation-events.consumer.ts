@@ -81,6 +81,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
           new Set(issuers),
         ]),
       ),
+      lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
     };
   }
 

@@ -27,6 +27,7 @@ export class IngestorModule {
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'provenant-ingestor',
+          lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
         }),
       ],
       controllers: [HealthController],

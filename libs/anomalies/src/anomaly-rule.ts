@@ -1,6 +1,7 @@
+import type { EventGraph, HopView } from '@app/persistence';
 import type { Provenance, RequestGraph } from '@app/provenance';
 
-import type { Severity } from '@app/contract';
+import type { LifecycleAuthorities, Severity } from '@app/contract';
 
 export { SEVERITIES, type Severity } from '@app/contract';
 
@@ -14,6 +15,8 @@ export interface AnomalyPolicy {
   federation: ReadonlySet<string>;
   /** Issuers trusted per tenant; a tenant absent here is not checked. */
   trustedIssuers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Tenants trusted to report revocations and lifecycle changes for another tenant. */
+  lifecycleAuthorities: LifecycleAuthorities;
 }
 
 export const defaultPolicy = (): AnomalyPolicy => ({
@@ -21,6 +24,7 @@ export const defaultPolicy = (): AnomalyPolicy => ({
   maxDelegatedLifetimeMs: 24 * 3600 * 1000,
   federation: new Set(),
   trustedIssuers: new Map(),
+  lifecycleAuthorities: {},
 });
 
 export interface RuleInput {
@@ -39,6 +43,22 @@ export interface Finding {
 }
 
 /**
+ * Who is told of a finding about `hop` that rests on a lifecycle fact (a revocation, an
+ * offboarding) about a token or principal of tenant `owner`, reported by `reportedBy`.
+ * When the hop's own tenant reported that fact: the hop's tenant and its target tenant.
+ * When another tenant did (the owner, or a tenant trusted for it): the owner alone, so a
+ * verdict never tells one tenant another tenant's facts.
+ */
+export function recipientsOf(
+  hop: HopView,
+  fact: { owner: string; reportedBy: string } | null,
+): Pick<Finding, 'tenant' | 'targetTenant'> {
+  return fact === null || fact.reportedBy === hop.tenant
+    ? { tenant: hop.tenant, targetTenant: hop.target.tenant }
+    : { tenant: fact.owner, targetTenant: null };
+}
+
+/**
  * A rule looks at one request's stored facts and reports findings. Rules must be monotone:
  * a finding, once true, stays true as more events arrive, so evaluating again after every
  * batch, in any arrival order, converges on the same anomalies.
@@ -47,4 +67,15 @@ export interface AnomalyRule {
   readonly rule: string;
   readonly severity: Severity;
   evaluate(input: RuleInput): Finding[];
+}
+
+/**
+ * A rule that judges one event's own claims, from the rows it contributes alone (a
+ * revocation or a lifecycle change carries no request to evaluate). `subject` makes a
+ * finding unique within the event.
+ */
+export interface EventRule {
+  readonly rule: string;
+  readonly severity: Severity;
+  evaluate(event: EventGraph, policy: AnomalyPolicy): Finding[];
 }

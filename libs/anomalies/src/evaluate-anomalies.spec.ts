@@ -1,5 +1,5 @@
 import { defaultPolicy } from './anomaly-rule';
-import { evaluateAnomalies } from './evaluate-anomalies';
+import { accountsByReporter, evaluateAnomalies } from './evaluate-anomalies';
 import { crmStory } from './rules/rule-test-kit';
 
 describe('evaluateAnomalies', () => {
@@ -7,18 +7,51 @@ describe('evaluateAnomalies', () => {
     expect(evaluateAnomalies(crmStory().builder.build(), defaultPolicy())).toEqual([]);
   });
 
-  it('keys each finding by rule, request and subject, so re-evaluation never duplicates', () => {
+  it('keys each finding by rule, request, reporter and subject, so re-evaluation never duplicates', () => {
     const { builder, alice } = crmStory();
     builder.change(alice, 'offboarded', '2026-11-01T09:00:00Z');
     builder.token('tok-tool', { scopes: ['crm.read', 'crm.delete'] });
     const first = evaluateAnomalies(builder.build(), defaultPolicy());
     expect(first.map((row) => row.dedupeKey).sort()).toEqual([
-      'ORPHANED_DELEGATION|req-1|h1',
-      'ORPHANED_DELEGATION|req-1|h2',
-      'SCOPE_ESCALATION|req-1|tok-tool',
+      'ORPHANED_DELEGATION|req-1|acme|h1',
+      'ORPHANED_DELEGATION|req-1|acme|h2',
+      'SCOPE_ESCALATION|req-1|acme|tok-tool',
     ]);
     expect(
       evaluateAnomalies(builder.build({ hops: [1, 0], exchanges: [1, 0] }), defaultPolicy()),
     ).toEqual(first);
+  });
+
+  it("judges each reporter's account alone: another tenant's hop of the same id changes nothing for the owner", () => {
+    const clean = crmStory();
+    const victimVerdicts = evaluateAnomalies(clean.builder.build(), defaultPolicy());
+    const { builder, alice } = crmStory();
+    // The attacker's gateway reports a hop of the victim's ids, under the victim's hop,
+    // with the victim's human as the actor and a token of its own.
+    const forged = builder.principal('alice@acme.example', 'human', 'acme', 'globex');
+    builder.hop('h2', forged, '2026-11-01T09:00:04Z', {
+      parentHopId: 'h1',
+      tenant: 'globex',
+      targetTenant: 'acme',
+      tokenKey: 'tok-forged',
+    });
+    const rows = evaluateAnomalies(builder.build(), defaultPolicy());
+    expect(rows.filter((row) => row.tenant === 'acme' && row.targetTenant !== 'acme')).toEqual(
+      victimVerdicts,
+    );
+    expect(accountsByReporter(builder.build()).map((account) => account.hops[0].tenant)).toEqual([
+      'acme',
+      'globex',
+    ]);
+    // The claim is raised, for the attacker's tenant and shown to the victim's.
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        rule: 'FOREIGN_PRINCIPAL_CLAIM',
+        tenant: 'globex',
+        targetTenant: 'acme',
+        dedupeKey: 'FOREIGN_PRINCIPAL_CLAIM|req-1|globex|h2|actor',
+      }),
+    );
+    expect(alice.reportedBy).toBe('acme');
   });
 });

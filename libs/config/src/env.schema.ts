@@ -13,6 +13,19 @@ const brokers = z
   )
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port[,host:port...]')).min(1));
 const topic = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'expected a Kafka topic name');
+/** A JSON object of string arrays, such as `{"acme":["https://sts.acme.example"]}`. */
+const jsonStringLists = z
+  .string()
+  .default('{}')
+  .transform((value, ctx) => {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.array(z.string())));
 const postgresUrl = z
   .string()
   .url()
@@ -31,6 +44,9 @@ export const commonEnvSchema = z.object({
   /** Partitions and replication of the topics a process creates when they are missing. */
   KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
+  /** Tenants trusted to report revocations and lifecycle changes for another tenant's tokens
+   *  and principals, besides that tenant itself, as JSON: `{"acme":["acme-hr"]}`. */
+  LIFECYCLE_AUTHORITIES: jsonStringLists,
 });
 
 export const ingestorEnvSchema = commonEnvSchema.extend({
@@ -74,18 +90,7 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
       z.array(z.string().regex(/^[^>\s]+>[^>\s]+$/, 'expected from>to pairs separated by commas')),
     ),
   /** Trusted token issuers per tenant, as JSON: `{"acme":["https://sts.acme.example"]}`. */
-  POLICY_TRUSTED_ISSUERS: z
-    .string()
-    .default('{}')
-    .transform((value, ctx) => {
-      try {
-        return JSON.parse(value) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string(), z.array(z.string()))),
+  POLICY_TRUSTED_ISSUERS: jsonStringLists,
 });
 
 /** Where the development key lives (see scripts/dev-keys.mjs); never used in production. */

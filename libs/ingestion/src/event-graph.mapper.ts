@@ -1,4 +1,5 @@
-import type { DelegationEvent, PrincipalRef, TokenRef } from '@app/contract';
+import { tokenKeyOf, type DelegationEvent, type PrincipalRef, type TokenRef } from '@app/contract';
+
 import type {
   AnomalyRow,
   EventGraph,
@@ -15,23 +16,17 @@ export interface MessagePosition {
   offset: string;
 }
 
-/**
- * A token's identity in the graph. A jti is only unique per issuer; a token known by its
- * fingerprint alone is keyed by it. Never derived from the raw token.
- */
-export function tokenKeyOf(token: TokenRef): string {
-  return token.jti !== undefined
-    ? `jti:${token.issuer ?? ''}#${token.jti}`
-    : `fp:${token.fingerprint}`;
+// Every record an event contributes belongs to the event's owning tenant (its reporter):
+// a PrincipalRef or TokenRef naming another tenant is the reporter's claim, kept in the
+// reporter's own records, never merged into the other tenant's.
+export function principalKeyOf(ref: PrincipalRef, reporter: string): PrincipalKey {
+  return { reporter, tenant: ref.tenant ?? reporter, issuer: ref.issuer, subject: ref.id };
 }
 
-export function principalKeyOf(ref: PrincipalRef, eventTenant: string): PrincipalKey {
-  return { tenant: ref.tenant ?? eventTenant, issuer: ref.issuer, subject: ref.id };
-}
-
-function principalRow(ref: PrincipalRef, eventTenant: string): PrincipalRow {
+function principalRow(ref: PrincipalRef, reporter: string): PrincipalRow {
   return {
-    tenant: ref.tenant ?? eventTenant,
+    reporter,
+    tenant: ref.tenant ?? reporter,
     issuer: ref.issuer,
     subject: ref.id,
     kind: ref.kind,
@@ -39,11 +34,12 @@ function principalRow(ref: PrincipalRef, eventTenant: string): PrincipalRow {
   };
 }
 
-function tokenRow(token: TokenRef, eventTenant: string, extra?: Partial<TokenRow>): TokenRow {
+function tokenRow(token: TokenRef, reporter: string, extra?: Partial<TokenRow>): TokenRow {
   // Explicit fields, no spreads: this runs for every token of every event.
   const row: TokenRow = {
+    reporter,
     key: tokenKeyOf(token),
-    tenant: token.tenant ?? eventTenant,
+    tenant: token.tenant ?? reporter,
     issuer: token.issuer ?? null,
     jti: token.jti ?? null,
     fingerprint: token.fingerprint ?? null,

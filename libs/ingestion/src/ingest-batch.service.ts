@@ -1,4 +1,4 @@
-import { evaluateAnomalies, type AnomalyPolicy } from '@app/anomalies';
+import { evaluateAnomalies, evaluateEventClaims, type AnomalyPolicy } from '@app/anomalies';
 import {
   classifyStorageFailure,
   EventStoreRepository,
@@ -81,6 +81,7 @@ export class IngestBatchService {
         continue;
       }
       const graph = toEventGraph(result.event, result.credentials, message.position);
+      graph.anomalies.push(...evaluateEventClaims(graph, policy));
       // A producer retry delivers the same event twice in one batch: the first one counts.
       const first = seen.get(eventKey(graph));
       if (first) {

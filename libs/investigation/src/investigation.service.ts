@@ -5,6 +5,7 @@ import {
   TokenRepository,
   type ActionQuery,
   type AnomalyQuery,
+  type PrincipalIdentity,
   type PrincipalView,
   type RequestGraph,
   type StoredAnomaly,
@@ -74,10 +75,7 @@ export class InvestigationService {
     return this.anomalies.list(scope, query);
   }
 
-  principal(
-    scope: TenantScope,
-    key: { tenant: string; issuer: string; subject: string },
-  ): Promise<PrincipalView | null> {
+  principal(scope: TenantScope, key: PrincipalIdentity): Promise<PrincipalView | null> {
     return this.principals.find(scope, key);
   }
 

@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
 import { encodeHeaders } from './dead-letter-headers';
+import { recordKey } from '@app/contract';
 import { DatabaseService } from './database.service';
 import type {
   AnomalyRow,
   DeadLetterRow,
   EventGraph,
+  PrincipalKey,
   PrincipalRow,
   StoredAnomaly,
   TokenRow,
@@ -36,16 +38,20 @@ export interface BatchToStore {
 }
 
 const eventKey = (source: string, ceId: string): string => `${source}\u0000${ceId}`;
-const principalKey = (p: { tenant: string; issuer: string; subject: string }): string =>
-  `${p.tenant}\u0000${p.issuer}\u0000${p.subject}`;
+const principalKey = (p: PrincipalKey): string =>
+  `${p.reporter}\u0000${p.tenant}\u0000${p.issuer}\u0000${p.subject}`;
 
-/** Merges the descriptions of one token seen several times in a batch: first value wins. */
+/**
+ * Merges the descriptions of one token a reporter gave several times in a batch: first
+ * value wins. Different reporters' descriptions are different records, never merged.
+ */
 function mergeTokens(rows: TokenRow[]): TokenRow[] {
   const merged = new Map<string, TokenRow>();
   for (const row of rows) {
-    const seen = merged.get(row.key);
+    const record = recordKey(row.reporter, row.key);
+    const seen = merged.get(record);
     if (!seen) {
-      merged.set(row.key, { ...row });
+      merged.set(record, { ...row });
       continue;
     }
     for (const field of [
@@ -179,11 +185,11 @@ export class EventStoreRepository {
   private async upsertPrincipals(client: PoolClient, rows: PrincipalRow[]): Promise<void> {
     if (rows.length === 0) return;
     await client.query(
-      `INSERT INTO principals (tenant, issuer, subject, kind, display_name)
-       SELECT p.tenant, p.issuer, p.subject, p.kind::principal_kind, p."displayName"
-       FROM jsonb_to_recordset($1::jsonb) AS p(tenant text, issuer text, subject text, kind text, "displayName" text)
-       ORDER BY 1, 2, 3
-       ON CONFLICT (tenant, issuer, subject) DO UPDATE SET display_name = EXCLUDED.display_name
+      `INSERT INTO principals (reporter, tenant, issuer, subject, kind, display_name)
+       SELECT p.reporter, p.tenant, p.issuer, p.subject, p.kind::principal_kind, p."displayName"
+       FROM jsonb_to_recordset($1::jsonb) AS p(reporter text, tenant text, issuer text, subject text, kind text, "displayName" text)
+       ORDER BY 1, 2, 3, 4
+       ON CONFLICT (reporter, tenant, issuer, subject) DO UPDATE SET display_name = EXCLUDED.display_name
        WHERE principals.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL`,
       [json(rows)],
     );
@@ -192,16 +198,16 @@ export class EventStoreRepository {
   private async upsertTokens(client: PoolClient, rows: TokenRow[]): Promise<void> {
     if (rows.length === 0) return;
     await client.query(
-      `INSERT INTO tokens (key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
+      `INSERT INTO tokens (reporter, key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
                            parent_key, actor_token_key, revoked_at, revoke_reason)
-       SELECT t.key, t.tenant, t.issuer, t.jti, t.fingerprint,
+       SELECT t.reporter, t.key, t.tenant, t.issuer, t.jti, t.fingerprint,
               ARRAY(SELECT jsonb_array_elements_text(t.audience)), ARRAY(SELECT jsonb_array_elements_text(t.scopes)),
               t."issuedAt", t."expiresAt", t.claims, t."parentKey", t."actorTokenKey", t."revokedAt", t."revokeReason"
-       FROM jsonb_to_recordset($1::jsonb) AS t(key text, tenant text, issuer text, jti text, fingerprint text,
+       FROM jsonb_to_recordset($1::jsonb) AS t(reporter text, key text, tenant text, issuer text, jti text, fingerprint text,
             audience jsonb, scopes jsonb, "issuedAt" timestamptz, "expiresAt" timestamptz, claims jsonb,
             "parentKey" text, "actorTokenKey" text, "revokedAt" timestamptz, "revokeReason" text)
-       ORDER BY t.key
-       ON CONFLICT (key) DO UPDATE SET
+       ORDER BY t.reporter, t.key
+       ON CONFLICT (reporter, key) DO UPDATE SET
          issuer = COALESCE(tokens.issuer, EXCLUDED.issuer),
          jti = COALESCE(tokens.jti, EXCLUDED.jti),
          fingerprint = COALESCE(tokens.fingerprint, EXCLUDED.fingerprint),
@@ -244,8 +250,10 @@ export class EventStoreRepository {
               x."issuedTokenKey", x."grantType", x."occurredAt"
        FROM jsonb_to_recordset($1::jsonb) AS x("eventId" bigint, "requestId" text, tenant text, subject jsonb, actor jsonb,
             "subjectTokenKey" text, "actorTokenKey" text, "issuedTokenKey" text, "grantType" text, "occurredAt" timestamptz)
-       JOIN principals s ON s.tenant = x.subject->>'tenant' AND s.issuer = x.subject->>'issuer' AND s.subject = x.subject->>'subject'
-       JOIN principals a ON a.tenant = x.actor->>'tenant' AND a.issuer = x.actor->>'issuer' AND a.subject = x.actor->>'subject'`,
+       JOIN principals s ON s.reporter = x.subject->>'reporter' AND s.tenant = x.subject->>'tenant'
+                        AND s.issuer = x.subject->>'issuer' AND s.subject = x.subject->>'subject'
+       JOIN principals a ON a.reporter = x.actor->>'reporter' AND a.tenant = x.actor->>'tenant'
+                        AND a.issuer = x.actor->>'issuer' AND a.subject = x.actor->>'subject'`,
       [json(rows)],
     );
   }
@@ -255,12 +263,13 @@ export class EventStoreRepository {
     rows: Array<EventGraph['hops'][number] & { eventId?: string }>,
   ): Promise<void> {
     if (rows.length === 0) return;
-    // A second event claiming the same (requestId, hopId) is kept in the ledger only.
+    // A hop is (owning tenant, requestId, hopId): another tenant's hop of the same ids is a
+    // different hop. A second event of the same tenant claiming them is kept in the ledger only.
     await client.query(
       `INSERT INTO hops (event_id, request_id, hop_id, parent_hop_id, tenant, actor_id, on_behalf_of_id, tool_name,
                          tool_server, target_service, target_tenant, target_resource, target_action, token_key,
                          decision, reason, occurred_at)
-       SELECT DISTINCT ON (h."requestId", h."hopId")
+       SELECT DISTINCT ON (h.tenant, h."requestId", h."hopId")
               h."eventId", h."requestId", h."hopId", h."parentHopId", h.tenant, a.id, o.id, h."toolName", h."toolServer",
               h."targetService", h."targetTenant", h."targetResource", h."targetAction", h."tokenKey",
               h.decision::decision, h.reason, h."occurredAt"
@@ -268,11 +277,12 @@ export class EventStoreRepository {
             tenant text, actor jsonb, "onBehalfOf" jsonb, "toolName" text, "toolServer" text, "targetService" text,
             "targetTenant" text, "targetResource" text, "targetAction" text, "tokenKey" text, decision text,
             reason text, "occurredAt" timestamptz)
-       JOIN principals a ON a.tenant = h.actor->>'tenant' AND a.issuer = h.actor->>'issuer' AND a.subject = h.actor->>'subject'
-       LEFT JOIN principals o ON o.tenant = h."onBehalfOf"->>'tenant' AND o.issuer = h."onBehalfOf"->>'issuer'
-                              AND o.subject = h."onBehalfOf"->>'subject'
-       ORDER BY h."requestId", h."hopId", h."eventId"
-       ON CONFLICT (request_id, hop_id) DO NOTHING`,
+       JOIN principals a ON a.reporter = h.actor->>'reporter' AND a.tenant = h.actor->>'tenant'
+                        AND a.issuer = h.actor->>'issuer' AND a.subject = h.actor->>'subject'
+       LEFT JOIN principals o ON o.reporter = h."onBehalfOf"->>'reporter' AND o.tenant = h."onBehalfOf"->>'tenant'
+                              AND o.issuer = h."onBehalfOf"->>'issuer' AND o.subject = h."onBehalfOf"->>'subject'
+       ORDER BY h.tenant, h."requestId", h."hopId", h."eventId"
+       ON CONFLICT (tenant, request_id, hop_id) DO NOTHING`,
       [json(rows)],
     );
   }
@@ -286,8 +296,8 @@ export class EventStoreRepository {
       `INSERT INTO principal_changes (event_id, principal_id, change, effective_at, tenant)
        SELECT c."eventId", p.id, c.change, c."effectiveAt", c.tenant
        FROM jsonb_to_recordset($1::jsonb) AS c("eventId" bigint, principal jsonb, change text, "effectiveAt" timestamptz, tenant text)
-       JOIN principals p ON p.tenant = c.principal->>'tenant' AND p.issuer = c.principal->>'issuer'
-                        AND p.subject = c.principal->>'subject'`,
+       JOIN principals p ON p.reporter = c.principal->>'reporter' AND p.tenant = c.principal->>'tenant'
+                        AND p.issuer = c.principal->>'issuer' AND p.subject = c.principal->>'subject'`,
       [json(rows)],
     );
   }

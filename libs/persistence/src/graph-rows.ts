@@ -10,7 +10,9 @@ export interface EventKey {
   ceId: string;
 }
 
+/** One tenant's record of a principal: `reporter` named it, `tenant` owns the identity. */
 export interface PrincipalKey {
+  reporter: string;
   tenant: string;
   issuer: string;
   subject: string;
@@ -34,7 +36,9 @@ export interface PrincipalRow extends PrincipalKey {
   displayName: string | null;
 }
 
+/** One tenant's (the reporter's) description of a token. */
 export interface TokenRow {
+  reporter: string;
   key: string;
   tenant: string;
   issuer: string | null;

@@ -6,16 +6,24 @@ import { AnomalyRepository } from './anomaly.repository';
 import { PrincipalRepository } from './principal.repository';
 import { TokenRepository } from './token.repository';
 import { OutboxRepository } from './outbox.repository';
+import type { LifecycleAuthorities } from '@app/contract';
+import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
+
+export interface PersistenceOptions extends DatabaseOptions {
+  /** Tenants trusted to report lifecycle facts for others (default: none). */
+  lifecycleAuthorities?: LifecycleAuthorities;
+}
 
 /** The database at the edge: the shared pool, Prisma, and the repositories. */
 @Module({})
 export class PersistenceModule {
-  static forRoot(options: DatabaseOptions): DynamicModule {
+  static forRoot({ lifecycleAuthorities, ...options }: PersistenceOptions): DynamicModule {
     return {
       module: PersistenceModule,
       global: true,
       providers: [
         { provide: DatabaseService, useValue: new DatabaseService(options) },
+        { provide: LIFECYCLE_AUTHORITIES, useValue: Object.freeze({ ...lifecycleAuthorities }) },
         EventStoreRepository,
         RequestGraphRepository,
         AnomalyRepository,

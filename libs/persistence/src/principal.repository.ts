@@ -3,8 +3,15 @@ import { DatabaseService } from './database.service';
 import type { PrincipalView } from './request-graph';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
+export interface PrincipalIdentity {
+  tenant: string;
+  issuer: string;
+  subject: string;
+}
+
 export interface ActionQuery {
-  principalRef: string;
+  /** Whose actions: every tenant's record of this identity, as far as the scope sees hops. */
+  principal: PrincipalIdentity;
   role: 'actor' | 'on_behalf_of' | 'either';
   since?: Date;
   until?: Date;
@@ -15,6 +22,8 @@ export interface ActionQuery {
 
 export interface ActionRow {
   id: string;
+  /** The hop's owning tenant. */
+  tenant: string;
   requestId: string;
   hopId: string;
   occurredAt: Date;
@@ -25,20 +34,22 @@ export class PrincipalRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /**
-   * A principal by identity, if the scope may see it: it belongs to one of the scope's
-   * tenants, or appears in a hop the scope may see.
+   * A principal by identity, as a record the scope may see: one its own tenants reported,
+   * or another tenant's record named in a hop that targets one of its tenants. The owner's
+   * own record comes first, then the scope's own; another tenant's claim never stands in
+   * for a record the scope may not see.
    */
-  async find(
-    scope: TenantScope,
-    key: { tenant: string; issuer: string; subject: string },
-  ): Promise<PrincipalView | null> {
+  async find(scope: TenantScope, key: PrincipalIdentity): Promise<PrincipalView | null> {
     const { rows } = await this.database.pool.query<PrincipalView>(
-      `SELECT p.id::text AS ref, p.subject AS id, p.issuer, p.tenant, p.kind, p.display_name AS "displayName"
+      `SELECT p.id::text AS ref, p.subject AS id, p.issuer, p.tenant, p.kind, p.display_name AS "displayName",
+              p.reporter AS "reportedBy"
        FROM principals p
        WHERE p.tenant = $2 AND p.issuer = $3 AND p.subject = $4
-         AND ($1::text[] IS NULL OR p.tenant = ANY($1::text[]) OR EXISTS (
+         AND ($1::text[] IS NULL OR p.reporter = ANY($1::text[]) OR EXISTS (
                SELECT 1 FROM hops h WHERE (h.actor_id = p.id OR h.on_behalf_of_id = p.id)
-                 AND (h.tenant = ANY($1::text[]) OR h.target_tenant = ANY($1::text[]))))`,
+                 AND h.target_tenant = ANY($1::text[])))
+       ORDER BY p.reporter = p.tenant DESC, p.reporter = ANY(COALESCE($1::text[], '{}')) DESC, p.id
+       LIMIT 1`,
       [scopeParam(scope), key.tenant, key.issuer, key.subject],
     );
     return rows[0] ?? null;
@@ -48,17 +59,19 @@ export class PrincipalRepository {
   async actions(scope: TenantScope, query: ActionQuery): Promise<ActionRow[]> {
     const roleFilter =
       query.role === 'actor'
-        ? 'h.actor_id = $2'
+        ? 'h.actor_id IN (SELECT id FROM who)'
         : query.role === 'on_behalf_of'
-          ? 'h.on_behalf_of_id = $2'
-          : '(h.actor_id = $2 OR h.on_behalf_of_id = $2)';
+          ? 'h.on_behalf_of_id IN (SELECT id FROM who)'
+          : '(h.actor_id IN (SELECT id FROM who) OR h.on_behalf_of_id IN (SELECT id FROM who))';
     const { rows } = await this.database.pool.query<{
       id: string;
+      tenant: string;
       request_id: string;
       hop_id: string;
       occurred_at: Date;
     }>(
-      `SELECT h.id::text, h.request_id, h.hop_id, h.occurred_at FROM hops h
+      `WITH who AS (SELECT id FROM principals WHERE tenant = $2 AND issuer = $8 AND subject = $9)
+       SELECT h.id::text, h.tenant, h.request_id, h.hop_id, h.occurred_at FROM hops h
        WHERE ${roleFilter}
          AND ($1::text[] IS NULL OR h.tenant = ANY($1::text[]) OR h.target_tenant = ANY($1::text[]))
          AND ($3::timestamptz IS NULL OR h.occurred_at >= $3)
@@ -68,16 +81,19 @@ export class PrincipalRepository {
        LIMIT $7`,
       [
         scopeParam(scope),
-        query.principalRef,
+        query.principal.tenant,
         query.since ?? null,
         query.until ?? null,
         query.after?.occurredAt ?? null,
         query.after?.id ?? null,
         query.limit,
+        query.principal.issuer,
+        query.principal.subject,
       ],
     );
     return rows.map((row) => ({
       id: row.id,
+      tenant: row.tenant,
       requestId: row.request_id,
       hopId: row.hop_id,
       occurredAt: row.occurred_at,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { DatabaseService } from './database.service';
 import type {
@@ -9,6 +9,13 @@ import type {
   RequestGraph,
   TokenView,
 } from './request-graph';
+import {
+  keyOfRecord,
+  recordKey,
+  reporterOfRecord,
+  type LifecycleAuthorities,
+} from '@app/contract';
+import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
@@ -16,18 +23,23 @@ type Queryable = Pick<Pool | PoolClient, 'query'>;
 /** Bound on what one revocation or offboarding re-evaluates in a single batch. */
 const MAX_AFFECTED = 100_000;
 
-interface PrincipalJson {
-  ref: string;
-  id: string;
-  issuer: string;
-  tenant: string;
-  kind: PrincipalView['kind'];
-  displayName: string | null;
-}
-
 const PRINCIPAL_JSON = (alias: string) =>
   `json_build_object('ref', ${alias}.id::text, 'id', ${alias}.subject, 'issuer', ${alias}.issuer, 'tenant', ${alias}.tenant,
-                     'kind', ${alias}.kind, 'displayName', ${alias}.display_name)`;
+                     'kind', ${alias}.kind, 'displayName', ${alias}.display_name, 'reportedBy', ${alias}.reporter)`;
+
+/** Splits record keys into the (reporters, keys) arrays SQL joins on. */
+function recordPairs(records: Iterable<string>): [string[], string[]] {
+  const reporters: string[] = [];
+  const keys: string[] = [];
+  for (const record of records) {
+    reporters.push(reporterOfRecord(record));
+    keys.push(keyOfRecord(record));
+  }
+  return [reporters, keys];
+}
+
+const inScope = (tenants: string[] | null, tenant: string): boolean =>
+  tenants === null || tenants.includes(tenant);
 
 const date = (value: string | Date | null): Date | null =>
   value === null ? null : new Date(value);
@@ -35,10 +47,20 @@ const date = (value: string | Date | null): Date | null =>
 /**
  * Loads the stored facts of many requests at once, in a fixed number of set-based
  * queries (never one per hop or token), filtered by the caller's tenant scope.
+ *
+ * Ownership: every hop, exchange, token and principal record belongs to the tenant that
+ * reported it. A scope reads its own tenants' records, and another tenant's hop only when
+ * the hop targets one of its tenants; the token presented there is shown as that tenant
+ * described it, without its lineage or lifecycle (the reporter's private record).
+ * Revocations and lifecycle changes take effect only when reported by the token's or the
+ * principal's own tenant, or by a tenant trusted for it (LifecycleAuthorities).
  */
 @Injectable()
 export class RequestGraphRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(LIFECYCLE_AUTHORITIES) private readonly authorities: LifecycleAuthorities,
+  ) {}
 
   async load(
     scope: TenantScope,
@@ -71,8 +93,8 @@ export class RequestGraphRepository {
       hop_id: string;
       parent_hop_id: string | null;
       tenant: string;
-      actor: PrincipalJson;
-      obo: PrincipalJson | null;
+      actor: PrincipalView;
+      obo: PrincipalView | null;
       tool_name: string | null;
       tool_server: string | null;
       target_service: string;
@@ -97,6 +119,8 @@ export class RequestGraphRepository {
       const hop: HopView = {
         eventId: row.event_id,
         requestId: row.request_id,
+        key: recordKey(row.tenant, row.hop_id),
+        parentKey: row.parent_hop_id === null ? null : recordKey(row.tenant, row.parent_hop_id),
         hopId: row.hop_id,
         parentHopId: row.parent_hop_id,
         tenant: row.tenant,
@@ -109,7 +133,7 @@ export class RequestGraphRepository {
           resource: row.target_resource,
           action: row.target_action,
         },
-        tokenKey: row.token_key,
+        tokenKey: row.token_key === null ? null : recordKey(row.tenant, row.token_key),
         decision: row.decision,
         reason: row.reason,
         occurredAt: row.occurred_at,
@@ -121,8 +145,8 @@ export class RequestGraphRepository {
       event_id: string;
       request_id: string;
       tenant: string;
-      subject: PrincipalJson;
-      actor: PrincipalJson;
+      subject: PrincipalView;
+      actor: PrincipalView;
       subject_token_key: string;
       actor_token_key: string | null;
       issued_token_key: string;
@@ -142,16 +166,17 @@ export class RequestGraphRepository {
         tenant: row.tenant,
         subject: row.subject,
         actor: row.actor,
-        subjectTokenKey: row.subject_token_key,
-        actorTokenKey: row.actor_token_key,
-        issuedTokenKey: row.issued_token_key,
+        subjectTokenKey: recordKey(row.tenant, row.subject_token_key),
+        actorTokenKey:
+          row.actor_token_key === null ? null : recordKey(row.tenant, row.actor_token_key),
+        issuedTokenKey: recordKey(row.tenant, row.issued_token_key),
         grantType: row.grant_type,
         occurredAt: row.occurred_at,
       };
       graphOf(row.request_id).exchanges.push(exchange);
     }
 
-    // Tokens each request touched, with every ancestor (the lineage may start elsewhere).
+    // Tokens each request touched, with every ancestor the scope may see.
     const keysByRequest = new Map<string, Set<string>>();
     for (const graph of graphs.values()) {
       const keys = new Set<string>();
@@ -162,9 +187,11 @@ export class RequestGraphRepository {
       }
       keysByRequest.set(graph.requestId, keys);
     }
-    const allKeys = [...new Set([...keysByRequest.values()].flatMap((keys) => [...keys]))];
-    if (allKeys.length > 0) {
+    const allKeys = new Set([...keysByRequest.values()].flatMap((keys) => [...keys]));
+    if (allKeys.size > 0) {
+      const [reporters, keys] = recordPairs(allKeys);
       const tokens = await db.query<{
+        reporter: string;
         key: string;
         tenant: string;
         issuer: string | null;
@@ -178,22 +205,39 @@ export class RequestGraphRepository {
         parent_key: string | null;
         actor_token_key: string | null;
         revoked_at: Date | null;
+        revoked_by: string | null;
       }>(
         // No depth column: UNION then drops rows already seen, which visits each token once
-        // (linear in the chain) and also ends any cycle in parent links.
+        // (linear in the chain) and also ends any cycle in parent links. Parents are records
+        // of the same reporter; another tenant's record is not followed to its ancestors.
+        // The revocation in effect is the earliest one its own tenant, or a tenant trusted
+        // for it, reported (in any record of the same token).
         `WITH RECURSIVE lineage AS (
-           SELECT t.key, t.parent_key FROM tokens t WHERE t.key = ANY($1::text[])
+           SELECT t.reporter, t.key, t.parent_key
+           FROM unnest($1::text[], $2::text[]) AS k(reporter, key)
+           JOIN tokens t ON t.reporter = k.reporter AND t.key = k.key
            UNION
-           SELECT p.key, p.parent_key FROM tokens p JOIN lineage l ON p.key = l.parent_key)
-         SELECT t.key, t.tenant, t.issuer, t.jti, t.fingerprint, t.audience, t.scopes, t.issued_at, t.expires_at, t.claims,
-                t.parent_key, t.actor_token_key, t.revoked_at
-         FROM tokens t WHERE t.key IN (SELECT key FROM lineage)`,
-        [allKeys],
+           SELECT p.reporter, p.key, p.parent_key FROM lineage l
+           JOIN tokens p ON p.reporter = l.reporter AND p.key = l.parent_key
+           WHERE $3::text[] IS NULL OR l.reporter = ANY($3::text[]))
+         SELECT t.reporter, t.key, t.tenant, t.issuer, t.jti, t.fingerprint, t.audience, t.scopes, t.issued_at,
+                t.expires_at, t.claims, t.parent_key, t.actor_token_key, r.revoked_at, r.reporter AS revoked_by
+         FROM lineage l JOIN tokens t ON t.reporter = l.reporter AND t.key = l.key
+         LEFT JOIN LATERAL (
+           SELECT o.revoked_at, o.reporter FROM tokens o
+           WHERE o.key = t.key AND o.tenant = t.tenant AND o.revoked_at IS NOT NULL
+             AND (o.reporter = t.tenant OR ($4::jsonb -> t.tenant) ? o.reporter)
+           ORDER BY o.revoked_at, o.reporter LIMIT 1) r ON true`,
+        [reporters, keys, tenants, JSON.stringify(this.authorities)],
       );
       const byKey = new Map<string, TokenView>();
       for (const row of tokens.rows) {
-        byKey.set(row.key, {
-          key: row.key,
+        // Another tenant's record, seen through its hop: as presented, nothing more.
+        const own = inScope(tenants, row.reporter);
+        const key = recordKey(row.reporter, row.key);
+        byKey.set(key, {
+          key,
+          reportedBy: row.reporter,
           tenant: row.tenant,
           issuer: row.issuer,
           jti: row.jti,
@@ -203,9 +247,11 @@ export class RequestGraphRepository {
           issuedAt: date(row.issued_at),
           expiresAt: date(row.expires_at),
           claims: row.claims,
-          parentKey: row.parent_key,
-          actorTokenKey: row.actor_token_key,
-          revokedAt: date(row.revoked_at),
+          parentKey: own && row.parent_key !== null ? recordKey(row.reporter, row.parent_key) : null,
+          actorTokenKey:
+            own && row.actor_token_key !== null ? recordKey(row.reporter, row.actor_token_key) : null,
+          revokedAt: own ? date(row.revoked_at) : null,
+          revokedBy: own ? row.revoked_by : null,
         });
       }
       for (const graph of graphs.values()) {
@@ -221,11 +267,15 @@ export class RequestGraphRepository {
       }
     }
 
-    if (options.forRules) await this.loadRuleFacts(db, graphs, allKeys);
+    if (options.forRules) await this.loadRuleFacts(db, graphs, [...allKeys]);
     return graphs;
   }
 
-  /** Facts only the rules need: principal lifecycle changes and who else used a token. */
+  /**
+   * Facts only the rules need: the lifecycle changes in effect for the principals involved
+   * (reported by their own tenant or a trusted one, whichever record they were filed
+   * under), and who else presented each token in the same reporter's records.
+   */
   private async loadRuleFacts(
     db: Queryable,
     graphs: Map<string, RequestGraph>,
@@ -239,9 +289,19 @@ export class RequestGraphRepository {
       }
       for (const x of graph.exchanges) principalRefs.add(x.subject.ref).add(x.actor.ref);
     }
-    const changes = await db.query<{ principal_id: string; change: string; effective_at: Date }>(
-      `SELECT principal_id::text, change, effective_at FROM principal_changes WHERE principal_id = ANY($1::bigint[])`,
-      [[...principalRefs]],
+    const changes = await db.query<{
+      principal_id: string;
+      change: string;
+      effective_at: Date;
+      reported_by: string;
+    }>(
+      `SELECT mine.id::text AS principal_id, c.change, c.effective_at, c.tenant AS reported_by
+       FROM principals mine
+       JOIN principals o ON o.tenant = mine.tenant AND o.issuer = mine.issuer AND o.subject = mine.subject
+       JOIN principal_changes c ON c.principal_id = o.id
+       WHERE mine.id = ANY($1::bigint[])
+         AND (c.tenant = mine.tenant OR ($2::jsonb -> mine.tenant) ? c.tenant)`,
+      [[...principalRefs], JSON.stringify(this.authorities)],
     );
     const changesByRef = new Map<string, PrincipalChangeView[]>();
     for (const row of changes.rows) {
@@ -250,14 +310,21 @@ export class RequestGraphRepository {
         principalRef: row.principal_id,
         change: row.change,
         effectiveAt: row.effective_at,
+        reportedBy: row.reported_by,
       });
       changesByRef.set(row.principal_id, list);
     }
-    const presented = await db.query<{ token_key: string; actors: string[] }>(
-      `SELECT token_key, array_agg(DISTINCT actor_id::text) AS actors FROM hops WHERE token_key = ANY($1::text[]) GROUP BY token_key`,
-      [tokenKeys],
+    const [reporters, keys] = recordPairs(tokenKeys);
+    const presented = await db.query<{ tenant: string; token_key: string; actors: string[] }>(
+      `SELECT h.tenant, h.token_key, array_agg(DISTINCT h.actor_id::text) AS actors
+       FROM unnest($1::text[], $2::text[]) AS k(reporter, key)
+       JOIN hops h ON h.token_key = k.key AND h.tenant = k.reporter
+       GROUP BY h.tenant, h.token_key`,
+      [reporters, keys],
     );
-    const presenters = new Map(presented.rows.map((row) => [row.token_key, row.actors]));
+    const presenters = new Map(
+      presented.rows.map((row) => [recordKey(row.tenant, row.token_key), row.actors]),
+    );
     for (const graph of graphs.values()) {
       const refs = new Set<string>();
       for (const hop of graph.hops) {
@@ -273,8 +340,9 @@ export class RequestGraphRepository {
 
   /**
    * Requests touched by lifecycle changes or revocations: their rules must run again.
-   * Written as index lookups (ids, then descendants level by level, then requests) so the
-   * cost follows the changes, not the size of the tables.
+   * Every tenant's record of the principal or token counts (a revocation by its owner
+   * reaches another tenant's use of it). Written as index lookups (ids, then descendants
+   * level by level, then requests) so the cost follows the changes, not the table sizes.
    */
   async requestsAffectedBy(
     client: PoolClient,

@@ -1,10 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import type { LifecycleAuthorities } from '@app/contract';
+import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service';
+import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 import type { TokenView } from './request-graph';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
-/** A token in a lineage tree: its stored view (without claims) and how it was obtained. */
-export interface TokenTreeRow extends Omit<TokenView, 'claims' | 'actorTokenKey'> {
+/**
+ * A token in a lineage tree: its stored view (without claims) and how it was obtained.
+ * Keys here are plain token keys: a tree is one reporter's records (`reportedBy`).
+ */
+export interface TokenTreeRow extends Omit<TokenView, 'claims' | 'actorTokenKey' | 'revokedBy'> {
   depth: number;
   /** Who obtained it and for whom, when its exchange is known. */
   actor: string | null;
@@ -17,31 +22,43 @@ export const MAX_TREE_NODES = 5000;
 
 @Injectable()
 export class TokenRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    @Inject(LIFECYCLE_AUTHORITIES) private readonly authorities: LifecycleAuthorities,
+  ) {}
 
   /**
-   * A token and every token derived from it, breadth first; tokens of tenants outside the
-   * scope are cut off with their subtrees.
+   * A token and every token derived from it, breadth first, in the records of the scope's
+   * own tenants (each tenant's tree is its own: another tenant's exchanges of the same token
+   * are its private record). Several of the scope's tenants may each hold a tree.
    */
   async descendants(scope: TenantScope, rootKey: string): Promise<TokenTreeRow[]> {
     const { rows } = await this.database.pool.query<TokenTreeRow>(
       `WITH RECURSIVE tree AS (
-         SELECT t.key, t.parent_key, 0 AS depth FROM tokens t
-         WHERE t.key = $2 AND ($1::text[] IS NULL OR t.tenant = ANY($1::text[]))
+         SELECT t.reporter, t.key, t.parent_key, 0 AS depth FROM tokens t
+         WHERE t.key = $2 AND ($1::text[] IS NULL OR t.reporter = ANY($1::text[]))
          UNION
-         SELECT c.key, c.parent_key, tree.depth + 1 FROM tokens c JOIN tree ON c.parent_key = tree.key
-         WHERE tree.depth < 64 AND ($1::text[] IS NULL OR c.tenant = ANY($1::text[])))
-       SELECT t.key, tree.parent_key AS "parentKey", tree.depth, t.tenant, t.issuer, t.jti, t.fingerprint, t.audience, t.scopes,
-              t.issued_at AS "issuedAt", t.expires_at AS "expiresAt", t.revoked_at AS "revokedAt",
-              a.subject AS actor, s.subject AS subject, x.request_id AS "requestId"
-       FROM (SELECT DISTINCT ON (key) * FROM tree ORDER BY key, depth) tree
-       JOIN tokens t ON t.key = tree.key
-       LEFT JOIN LATERAL (SELECT * FROM token_exchanges x WHERE x.issued_token_key = t.key ORDER BY x.occurred_at LIMIT 1) x ON true
+         SELECT c.reporter, c.key, c.parent_key, tree.depth + 1 FROM tokens c
+         JOIN tree ON c.reporter = tree.reporter AND c.parent_key = tree.key
+         WHERE tree.depth < 64)
+       SELECT t.key, t.reporter AS "reportedBy", tree.parent_key AS "parentKey", tree.depth, t.tenant, t.issuer, t.jti,
+              t.fingerprint, t.audience, t.scopes, t.issued_at AS "issuedAt", t.expires_at AS "expiresAt",
+              r.revoked_at AS "revokedAt", a.subject AS actor, s.subject AS subject, x.request_id AS "requestId"
+       FROM (SELECT DISTINCT ON (reporter, key) * FROM tree ORDER BY reporter, key, depth) tree
+       JOIN tokens t ON t.reporter = tree.reporter AND t.key = tree.key
+       LEFT JOIN LATERAL (
+         SELECT * FROM token_exchanges x WHERE x.tenant = t.reporter AND x.issued_token_key = t.key
+         ORDER BY x.occurred_at LIMIT 1) x ON true
        LEFT JOIN principals a ON a.id = x.actor_id
        LEFT JOIN principals s ON s.id = x.subject_id
-       ORDER BY tree.depth, t.key
+       LEFT JOIN LATERAL (
+         SELECT o.revoked_at FROM tokens o
+         WHERE o.key = t.key AND o.tenant = t.tenant AND o.revoked_at IS NOT NULL
+           AND (o.reporter = t.tenant OR ($3::jsonb -> t.tenant) ? o.reporter)
+         ORDER BY o.revoked_at LIMIT 1) r ON true
+       ORDER BY tree.depth, t.reporter, t.key
        LIMIT ${MAX_TREE_NODES}`,
-      [scopeParam(scope), rootKey],
+      [scopeParam(scope), rootKey, JSON.stringify(this.authorities)],
     );
     return rows;
   }

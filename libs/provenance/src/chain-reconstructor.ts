@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { ExchangeView, HopView, PrincipalView, RequestGraph } from '@app/persistence';
 import { actChain, byTimeThen, exchangeLineage, exchangesByIssuedToken } from './token-lineage';
 
@@ -20,6 +21,7 @@ export type GapKind = (typeof GAP_KINDS)[number];
 export interface Gap {
   kind: GapKind;
   hopId: string | null;
+  /** The token's key (its identity, not the record key). */
   tokenKey: string | null;
   detail: string;
 }
@@ -34,27 +36,31 @@ export interface Provenance {
   exchanges: ExchangeView[];
   gaps: Gap[];
   complete: boolean;
-  /** The exchanges behind each hop's token, oldest first, by hop id. */
+  /** The exchanges behind each hop's token, oldest first, by hop key. */
   lineageByHop: Map<string, ExchangeView[]>;
 }
 
 const same = (a: PrincipalView | null | undefined, b: PrincipalView | null | undefined): boolean =>
   !!a && !!b && a.ref === b.ref;
 
-/** Depth of each hop in the hop tree (0 for a root), bounded against cycles. */
+/**
+ * Depth of each hop in the hop tree (0 for a root), bounded against cycles. A parent is
+ * looked up among the hops of the same owning tenant (hop keys are record keys): another
+ * tenant cannot graft its hop under this one.
+ */
 function hopDepths(hops: HopView[]): Map<string, number> {
-  const byId = new Map(hops.map((hop) => [hop.hopId, hop]));
+  const byKey = new Map(hops.map((hop) => [hop.key, hop]));
   const depths = new Map<string, number>();
   for (const hop of hops) {
     let depth = 0;
-    let parent = hop.parentHopId ? byId.get(hop.parentHopId) : undefined;
-    const seen = new Set([hop.hopId]);
-    while (parent && !seen.has(parent.hopId)) {
-      seen.add(parent.hopId);
+    let parent = hop.parentKey ? byKey.get(hop.parentKey) : undefined;
+    const seen = new Set([hop.key]);
+    while (parent && !seen.has(parent.key)) {
+      seen.add(parent.key);
       depth += 1;
-      parent = parent.parentHopId ? byId.get(parent.parentHopId) : undefined;
+      parent = parent.parentKey ? byKey.get(parent.parentKey) : undefined;
     }
-    depths.set(hop.hopId, depth);
+    depths.set(hop.key, depth);
   }
   return depths;
 }
@@ -67,29 +73,28 @@ function hopDepths(hops: HopView[]): Map<string, number> {
  * stored facts, never on the order they arrived in.
  */
 export function reconstruct(graph: RequestGraph): Provenance {
-  const hops = [...graph.hops].sort(byTimeThen((hop) => hop.hopId));
+  const hops = [...graph.hops].sort(byTimeThen((hop) => hop.key));
   const exchanges = [...graph.exchanges].sort(byTimeThen((x) => x.issuedTokenKey));
   const byIssued = exchangesByIssuedToken(exchanges);
-  const hopIds = new Set(hops.map((hop) => hop.hopId));
+  const hopKeys = new Set(hops.map((hop) => hop.key));
   const gaps: Gap[] = [];
   const lineageByHop = new Map<string, ExchangeView[]>();
 
   for (const hop of hops) {
     const lineage = hop.tokenKey ? exchangeLineage(graph, hop.tokenKey, byIssued) : [];
-    lineageByHop.set(hop.hopId, lineage);
+    lineageByHop.set(hop.key, lineage);
   }
 
   // The leading lineage: the deepest hop's (latest on a tie), else the longest exchange chain.
   const depths = hopDepths(hops);
   const leaf = [...hops].sort(
     (a, b) =>
-      depths.get(b.hopId)! - depths.get(a.hopId)! || byTimeThen<HopView>((hop) => hop.hopId)(b, a),
+      depths.get(b.key)! - depths.get(a.key)! || byTimeThen<HopView>((hop) => hop.key)(b, a),
   )[0];
-  let lineage = leaf ? lineageByHop.get(leaf.hopId)! : [];
+  let lineage = leaf ? lineageByHop.get(leaf.key)! : [];
   if (lineage.length === 0) {
     for (const hop of hops)
-      if (lineageByHop.get(hop.hopId)!.length > lineage.length)
-        lineage = lineageByHop.get(hop.hopId)!;
+      if (lineageByHop.get(hop.key)!.length > lineage.length) lineage = lineageByHop.get(hop.key)!;
   }
   if (lineage.length === 0 && exchanges.length > 0) {
     const subjects = new Set(exchanges.map((x) => x.subjectTokenKey));
@@ -107,15 +112,15 @@ export function reconstruct(graph: RequestGraph): Provenance {
     for (const exchange of lineage)
       if (!same(chain[chain.length - 1], exchange.actor)) chain.push(exchange.actor);
   } else {
-    const root = hops.find((hop) => !hop.parentHopId || !hopIds.has(hop.parentHopId));
+    const root = hops.find((hop) => !hop.parentKey || !hopKeys.has(hop.parentKey));
     origin = root ? (root.onBehalfOf ?? root.actor) : null;
     if (origin) chain.push(origin);
     for (const hop of hops) if (!chain.some((p) => same(p, hop.actor))) chain.push(hop.actor);
   }
 
   for (const hop of hops) {
-    const hopLineage = lineageByHop.get(hop.hopId)!;
-    if (hop.parentHopId && !hopIds.has(hop.parentHopId)) {
+    const hopLineage = lineageByHop.get(hop.key)!;
+    if (hop.parentKey && !hopKeys.has(hop.parentKey)) {
       gaps.push({
         kind: 'MISSING_PARENT_HOP',
         hopId: hop.hopId,
@@ -139,7 +144,7 @@ export function reconstruct(graph: RequestGraph): Provenance {
         gaps.push({
           kind: 'UNLINKED_TOKEN',
           hopId: hop.hopId,
-          tokenKey: hop.tokenKey,
+          tokenKey: keyOfRecord(hop.tokenKey),
           detail: `the exchange that issued the token presented at hop ${hop.hopId} was never observed`,
         });
       }
@@ -150,7 +155,7 @@ export function reconstruct(graph: RequestGraph): Provenance {
       gaps.push({
         kind: 'ACTOR_NOT_TOKEN_HOLDER',
         hopId: hop.hopId,
-        tokenKey: hop.tokenKey,
+        tokenKey: keyOfRecord(hop.tokenKey),
         detail: `hop ${hop.hopId} is performed by ${hop.actor.id} with a token issued to ${holder.id}`,
       });
     }
@@ -158,7 +163,7 @@ export function reconstruct(graph: RequestGraph): Provenance {
       gaps.push({
         kind: 'ON_BEHALF_OF_MISMATCH',
         hopId: hop.hopId,
-        tokenKey: hop.tokenKey,
+        tokenKey: keyOfRecord(hop.tokenKey),
         detail: `hop ${hop.hopId} claims to act for ${hop.onBehalfOf.id}, its token carries the authority of ${hopLineage[0].subject.id}`,
       });
     }
@@ -171,7 +176,7 @@ export function reconstruct(graph: RequestGraph): Provenance {
       gaps.push({
         kind: 'ACT_MISMATCH',
         hopId: hop.hopId,
-        tokenKey: hop.tokenKey,
+        tokenKey: keyOfRecord(hop.tokenKey),
         detail: `the token at hop ${hop.hopId} claims actor ${claimed[disagreement]} at act level ${disagreement + 1}; the observed exchange names ${observed[disagreement]}`,
       });
     }

@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { ProvenanceAnswer } from '@app/investigation';
 import type {
   HopView,
@@ -16,17 +17,19 @@ import type { Token, TokenLineageNode } from './models/token.model';
 
 /** Domain views to GraphQL models: the only place the two shapes meet. */
 export const toPrincipal = (view: PrincipalView): Principal => ({
-  ref: view.ref,
   id: view.id,
   issuer: view.issuer,
   tenant: view.tenant,
+  reportedBy: view.reportedBy,
   kind: view.kind as PrincipalKind,
   displayName: view.displayName,
 });
 
+// Views name tokens by record key (reporter and key); the API shows the key and the reporter.
 export const toToken = (view: TokenView | TokenTreeRow): Token => ({
-  key: view.key,
+  key: keyOfRecord(view.key),
   tenant: view.tenant,
+  reportedBy: view.reportedBy,
   issuer: view.issuer,
   jti: view.jti,
   fingerprint: view.fingerprint,
@@ -35,7 +38,7 @@ export const toToken = (view: TokenView | TokenTreeRow): Token => ({
   issuedAt: view.issuedAt,
   expiresAt: view.expiresAt,
   revokedAt: view.revokedAt,
-  parentKey: view.parentKey,
+  parentKey: view.parentKey === null ? null : keyOfRecord(view.parentKey),
 });
 
 /** Cursor kind of a position in the live anomaly feed. */
@@ -57,6 +60,7 @@ export function toHop(hop: HopView, tokens: ReadonlyMap<string, TokenView>): Hop
     hopId: hop.hopId,
     parentHopId: hop.parentHopId,
     requestId: hop.requestId,
+    reportedBy: hop.tenant,
     actor: toPrincipal(hop.actor),
     onBehalfOf: hop.onBehalfOf ? toPrincipal(hop.onBehalfOf) : null,
     tool: hop.tool,

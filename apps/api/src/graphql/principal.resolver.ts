@@ -1,4 +1,5 @@
 import { Roles, type Caller } from '@app/auth';
+import { recordKey } from '@app/contract';
 import { InvestigationService } from '@app/investigation';
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
@@ -53,7 +54,7 @@ export class PrincipalResolver {
     const limit = pageSize(first);
     const cursor = decodeCursor('action', after, isActionCursor);
     const rows = await this.investigation.actions(caller.scope, {
-      principalRef: principal.ref,
+      principal: { tenant: principal.tenant, issuer: principal.issuer, subject: principal.id },
       role,
       since,
       until,
@@ -66,7 +67,7 @@ export class PrincipalResolver {
     ]);
     const edges = page.flatMap((row) => {
       const answer = answers.get(row.requestId);
-      const hop = answer?.provenance.hops.find((h) => h.hopId === row.hopId);
+      const hop = answer?.provenance.hops.find((h) => h.key === recordKey(row.tenant, row.hopId));
       if (!answer || !hop) return [];
       const tokens = new Map(answer.tokens.map((token) => [token.key, token]));
       return [

@@ -1,4 +1,5 @@
 import { Roles, type Caller } from '@app/auth';
+import { tokenKeyOf } from '@app/contract';
 import { InvestigationService } from '@app/investigation';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
@@ -30,11 +31,9 @@ export class TokenResolver {
   ): Promise<TokenLineageConnection> {
     const root =
       key ??
-      (jti !== undefined
-        ? `jti:${issuer ?? ''}#${jti}`
-        : fingerprint !== undefined
-          ? `fp:${fingerprint}`
-          : undefined);
+      (jti !== undefined || fingerprint !== undefined
+        ? tokenKeyOf({ jti, issuer, fingerprint })
+        : undefined);
     if (root === undefined)
       throw badUserInput('name the token by key, by jti (and issuer), or by fingerprint');
     const limit = pageSize(first);

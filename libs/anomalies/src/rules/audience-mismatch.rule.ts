@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** The target service is not in the presented token's audience (when it has one). */
@@ -17,7 +18,7 @@ export const audienceMismatchRule: AnomalyRule = {
         summary: `hop ${hop.hopId} called ${hop.target.service} with a token meant for ${token.audience.join(', ')}`,
         details: {
           hopId: hop.hopId,
-          tokenKey: token.key,
+          tokenKey: keyOfRecord(token.key),
           audience: token.audience,
           service: hop.target.service,
         },

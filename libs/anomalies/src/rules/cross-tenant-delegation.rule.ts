@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** A token or actor from one tenant used against another tenant's target, unfederated. */
@@ -28,7 +29,7 @@ export const crossTenantDelegationRule: AnomalyRule = {
           fromTenant: from,
           targetTenant,
           via: foreign.map(([kind]) => kind),
-          tokenKey: hop.tokenKey,
+          tokenKey: hop.tokenKey && keyOfRecord(hop.tokenKey),
         },
       });
     }

@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** A delegated token outlives its parent, or lives longer than the policy allows. */
@@ -22,11 +23,15 @@ export const excessiveLifetimeRule: AnomalyRule = {
         );
       if (reasons.length === 0) continue;
       findings.push({
-        subject: child.key,
+        subject: keyOfRecord(child.key),
         tenant: exchange.tenant,
         targetTenant: null,
         summary: `the token issued to ${exchange.actor.id} ${reasons.join(' and ')}`,
-        details: { tokenKey: child.key, parentKey: exchange.subjectTokenKey, reasons },
+        details: {
+          tokenKey: keyOfRecord(child.key),
+          parentKey: keyOfRecord(exchange.subjectTokenKey),
+          reasons,
+        },
       });
     }
     return findings;

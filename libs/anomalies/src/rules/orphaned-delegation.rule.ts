@@ -1,4 +1,4 @@
-import type { AnomalyRule, Finding } from '../anomaly-rule';
+import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 const SUSPENDING = new Set(['offboarded', 'disabled']);
 
@@ -9,7 +9,7 @@ export const orphanedDelegationRule: AnomalyRule = {
   evaluate({ graph, provenance }) {
     const findings: Finding[] = [];
     for (const hop of provenance.hops) {
-      const lineage = provenance.lineageByHop.get(hop.hopId) ?? [];
+      const lineage = provenance.lineageByHop.get(hop.key) ?? [];
       const origin = lineage[0]?.subject ?? hop.onBehalfOf;
       if (!origin || origin.ref === hop.actor.ref) continue;
       // The origin's standing at the time of the hop: its latest change before it.
@@ -21,8 +21,7 @@ export const orphanedDelegationRule: AnomalyRule = {
       if (!last || !SUSPENDING.has(last.change)) continue;
       findings.push({
         subject: hop.hopId,
-        tenant: hop.tenant,
-        targetTenant: hop.target.tenant,
+        ...recipientsOf(hop, { owner: origin.tenant, reportedBy: last.reportedBy }),
         summary: `${hop.actor.id} acted for ${origin.id} at ${hop.occurredAt.toISOString()}, after ${origin.id} was ${last.change} at ${last.effectiveAt.toISOString()}`,
         details: {
           hopId: hop.hopId,

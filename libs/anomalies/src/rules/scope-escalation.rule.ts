@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** A delegated token carries scopes its parent did not. */
@@ -13,11 +14,11 @@ export const scopeEscalationRule: AnomalyRule = {
       const added = child.scopes.filter((scope) => !parent.scopes.includes(scope));
       if (added.length === 0) continue;
       findings.push({
-        subject: child.key,
+        subject: keyOfRecord(child.key),
         tenant: exchange.tenant,
         targetTenant: null,
         summary: `${exchange.actor.id} obtained ${added.join(', ')} beyond what its parent token allowed`,
-        details: { tokenKey: child.key, parentKey: parent.key, added },
+        details: { tokenKey: keyOfRecord(child.key), parentKey: keyOfRecord(parent.key), added },
       });
     }
     return findings;

@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** One token presented by different actors (here or in any other request). */
@@ -12,12 +13,13 @@ export const sharedTokenRule: AnomalyRule = {
       const presenters = graph.presenters.get(hop.tokenKey) ?? [];
       if (presenters.length < 2) continue;
       reported.add(hop.tokenKey);
+      const key = keyOfRecord(hop.tokenKey);
       findings.push({
-        subject: hop.tokenKey,
+        subject: key,
         tenant: hop.tenant,
         targetTenant: hop.target.tenant,
-        summary: `token ${hop.tokenKey} was presented by ${presenters.length} different actors`,
-        details: { tokenKey: hop.tokenKey, actors: presenters.length },
+        summary: `token ${key} was presented by ${presenters.length} different actors`,
+        details: { tokenKey: key, actors: presenters.length },
       });
     }
     return findings;

@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/contract';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** A token's issuer is not trusted for the tenant it claims (tenants with a trust list). */
@@ -10,11 +11,11 @@ export const untrustedIssuerRule: AnomalyRule = {
       const trusted = policy.trustedIssuers.get(token.tenant);
       if (!trusted || !token.issuer || trusted.has(token.issuer)) continue;
       findings.push({
-        subject: token.key,
+        subject: keyOfRecord(token.key),
         tenant: token.tenant,
         targetTenant: null,
-        summary: `token ${token.key} claims tenant ${token.tenant} but was issued by ${token.issuer}, which that tenant does not trust`,
-        details: { tokenKey: token.key, issuer: token.issuer },
+        summary: `token ${keyOfRecord(token.key)} claims tenant ${token.tenant} but was issued by ${token.issuer}, which that tenant does not trust`,
+        details: { tokenKey: keyOfRecord(token.key), issuer: token.issuer },
       });
     }
     return findings;

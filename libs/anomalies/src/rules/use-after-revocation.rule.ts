@@ -1,5 +1,6 @@
+import { keyOfRecord } from '@app/contract';
 import { tokenAncestry } from '@app/provenance';
-import type { AnomalyRule, Finding } from '../anomaly-rule';
+import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 /** A token used after it, or a token it derives from, was revoked or expired. */
 export const useAfterRevocationRule: AnomalyRule = {
@@ -17,15 +18,17 @@ export const useAfterRevocationRule: AnomalyRule = {
           ? `revoked at ${token.revokedAt!.toISOString()}`
           : `expired at ${token.expiresAt!.toISOString()}`;
         const which =
-          token.key === hop.tokenKey ? 'its token' : `an ancestor of its token (${token.key})`;
+          token.key === hop.tokenKey ? 'its token' : `an ancestor of its token (${keyOfRecord(token.key)})`;
         findings.push({
           subject: hop.hopId,
-          tenant: hop.tenant,
-          targetTenant: hop.target.tenant,
+          ...recipientsOf(
+            hop,
+            revoked && token.revokedBy ? { owner: token.tenant, reportedBy: token.revokedBy } : null,
+          ),
           summary: `hop ${hop.hopId} by ${hop.actor.id} used ${which}, ${how}`,
           details: {
             hopId: hop.hopId,
-            tokenKey: token.key,
+            tokenKey: keyOfRecord(token.key),
             revoked: !!revoked,
             expired: !revoked && !!expired,
           },

@@ -1,4 +1,4 @@
-import type { PrincipalKind } from '@app/contract';
+import { recordKey, type PrincipalKind } from '@app/contract';
 import type {
   ExchangeView,
   HopView,
@@ -19,8 +19,14 @@ export class RequestGraphBuilder {
 
   constructor(readonly requestId = 'req-1') {}
 
-  principal(id: string, kind: PrincipalKind = 'agent', tenant = 'acme'): PrincipalView {
-    const key = `${tenant}|${id}`;
+  /** `reporter`: the tenant whose record this is (by default the principal's own). */
+  principal(
+    id: string,
+    kind: PrincipalKind = 'agent',
+    tenant = 'acme',
+    reporter = tenant,
+  ): PrincipalView {
+    const key = `${reporter}|${tenant}|${id}`;
     let principal = this.principals.get(key);
     if (!principal) {
       principal = {
@@ -30,6 +36,7 @@ export class RequestGraphBuilder {
         tenant,
         kind,
         displayName: null,
+        reportedBy: reporter,
       };
       this.principals.set(key, principal);
     }
@@ -39,6 +46,7 @@ export class RequestGraphBuilder {
   token(key: string, fields: Partial<TokenView> = {}): TokenView {
     const token: TokenView = {
       key,
+      reportedBy: 'acme',
       tenant: 'acme',
       issuer: 'https://sts.acme.example',
       jti: key,
@@ -51,6 +59,7 @@ export class RequestGraphBuilder {
       parentKey: null,
       actorTokenKey: null,
       revokedAt: null,
+      revokedBy: null,
       ...this.tokens.get(key),
       ...fields,
     };
@@ -97,12 +106,15 @@ export class RequestGraphBuilder {
     } = {},
   ): this {
     if (fields.tokenKey) this.token(fields.tokenKey);
+    const tenant = fields.tenant ?? 'acme';
     this.hops.push({
       eventId: String(this.nextEvent++),
       requestId: this.requestId,
+      key: recordKey(tenant, hopId),
+      parentKey: fields.parentHopId ? recordKey(tenant, fields.parentHopId) : null,
       hopId,
       parentHopId: fields.parentHopId ?? null,
-      tenant: fields.tenant ?? 'acme',
+      tenant,
       actor,
       onBehalfOf: fields.onBehalfOf ?? null,
       tool: null,
@@ -120,8 +132,14 @@ export class RequestGraphBuilder {
     return this;
   }
 
-  change(principal: PrincipalView, change: string, at: string): this {
-    this.changes.push({ principalRef: principal.ref, change, effectiveAt: new Date(at) });
+  /** A lifecycle change in effect, reported by the principal's tenant unless told otherwise. */
+  change(principal: PrincipalView, change: string, at: string, reportedBy = principal.tenant): this {
+    this.changes.push({
+      principalRef: principal.ref,
+      change,
+      effectiveAt: new Date(at),
+      reportedBy,
+    });
     return this;
   }
 

@@ -22,6 +22,11 @@ export class Hop {
   @Field(() => ID) hopId!: string;
   @Field(() => ID, { nullable: true }) parentHopId!: string | null;
   @Field(() => ID) requestId!: string;
+  @Field({
+    description:
+      'The tenant whose gateway reported the hop (its owning tenant): a hop is identified by (reportedBy, requestId, hopId), and its parent is a hop of the same tenant.',
+  })
+  reportedBy!: string;
   @Field(() => Principal) actor!: Principal;
   @Field(() => Principal, { nullable: true }) onBehalfOf!: Principal | null;
   @Field(() => Tool, { nullable: true }) tool!: Tool | null;

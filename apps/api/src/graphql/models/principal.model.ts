@@ -5,11 +5,14 @@ import { PrincipalKind } from './enums';
   description: 'Anything that acts or is acted for, identified by (tenant, issuer, id).',
 })
 export class Principal {
-  /** Internal handle for field resolvers; not exposed. */
-  ref!: string;
   @Field() id!: string;
   @Field() issuer!: string;
   @Field() tenant!: string;
+  @Field({
+    description:
+      "The tenant whose gateway reported this record; when it is not `tenant`, it is that tenant's claim.",
+  })
+  reportedBy!: string;
   @Field(() => PrincipalKind) kind!: PrincipalKind;
   @Field(() => String, { nullable: true }) displayName!: string | null;
 }

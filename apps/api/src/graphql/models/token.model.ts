@@ -11,6 +11,11 @@ export class Token {
   })
   key!: string;
   @Field() tenant!: string;
+  @Field({
+    description:
+      "The tenant whose gateway reported this record; when it is not `tenant`, it is that tenant's claim.",
+  })
+  reportedBy!: string;
   @Field(() => String, { nullable: true }) issuer!: string | null;
   @Field(() => String, { nullable: true }) jti!: string | null;
   @Field(() => String, { nullable: true }) fingerprint!: string | null;
