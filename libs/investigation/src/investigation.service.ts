@@ -63,7 +63,9 @@ export class InvestigationService {
         presenters: new Map(),
       };
       answers.set(requestId, {
-        provenance: reconstruct(effective),
+        provenance: reconstruct(effective, {
+          ownTenants: scope.kind === 'tenants' ? scope.tenants : undefined,
+        }),
         anomalies: found,
         tokens: [...effective.tokens.values()],
       });

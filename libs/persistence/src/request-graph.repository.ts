@@ -9,12 +9,7 @@ import type {
   RequestGraph,
   TokenView,
 } from './request-graph';
-import {
-  keyOfRecord,
-  recordKey,
-  reporterOfRecord,
-  type LifecycleAuthorities,
-} from '@app/contract';
+import { keyOfRecord, recordKey, reporterOfRecord, type LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 import { scopeParam, type TenantScope } from './tenant-scope';
 
@@ -234,6 +229,7 @@ export class RequestGraphRepository {
       for (const row of tokens.rows) {
         // Another tenant's record, seen through its hop: as presented, nothing more.
         const own = inScope(tenants, row.reporter);
+        const revocationSeen = row.revoked_by === null || inScope(tenants, row.revoked_by);
         const key = recordKey(row.reporter, row.key);
         byKey.set(key, {
           key,
@@ -247,11 +243,15 @@ export class RequestGraphRepository {
           issuedAt: date(row.issued_at),
           expiresAt: date(row.expires_at),
           claims: row.claims,
-          parentKey: own && row.parent_key !== null ? recordKey(row.reporter, row.parent_key) : null,
+          parentKey:
+            own && row.parent_key !== null ? recordKey(row.reporter, row.parent_key) : null,
           actorTokenKey:
-            own && row.actor_token_key !== null ? recordKey(row.reporter, row.actor_token_key) : null,
-          revokedAt: own ? date(row.revoked_at) : null,
-          revokedBy: own ? row.revoked_by : null,
+            own && row.actor_token_key !== null
+              ? recordKey(row.reporter, row.actor_token_key)
+              : null,
+          // A revocation is shown to whoever may see its report (the rules see all).
+          revokedAt: own && revocationSeen ? date(row.revoked_at) : null,
+          revokedBy: own && revocationSeen ? row.revoked_by : null,
         });
       }
       for (const graph of graphs.values()) {

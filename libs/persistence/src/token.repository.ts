@@ -55,6 +55,7 @@ export class TokenRepository {
          SELECT o.revoked_at FROM tokens o
          WHERE o.key = t.key AND o.tenant = t.tenant AND o.revoked_at IS NOT NULL
            AND (o.reporter = t.tenant OR ($3::jsonb -> t.tenant) ? o.reporter)
+           AND ($1::text[] IS NULL OR o.reporter = ANY($1::text[]))
          ORDER BY o.revoked_at LIMIT 1) r ON true
        ORDER BY tree.depth, t.reporter, t.key
        LIMIT ${MAX_TREE_NODES}`,

@@ -103,4 +103,30 @@ describe('reconstruct', () => {
     const result = reconstruct(builder.build());
     expect(result.chain.length).toBeLessThan(10);
   });
+
+  it("never links another tenant's hop under the reader's, nor lets it lead the chain", () => {
+    const { builder } = crmStory();
+    // globex reports hops of its own under acme's ids: a deeper chain, with acme's h2 as parent.
+    const mallory = builder.principal('mallory', 'human', 'globex');
+    const forged = builder.principal('agent:forged', 'agent', 'globex');
+    builder
+      .hop('h1', mallory, '2026-11-01T09:00:00Z', { tenant: 'globex', targetTenant: 'acme' })
+      .hop('g1', forged, '2026-11-01T09:00:04Z', {
+        tenant: 'globex',
+        parentHopId: 'h2',
+        targetTenant: 'acme',
+      })
+      .hop('g2', forged, '2026-11-01T09:00:05Z', {
+        tenant: 'globex',
+        parentHopId: 'g1',
+        targetTenant: 'acme',
+      });
+    const seen = summary(reconstruct(builder.build(), { ownTenants: ['acme'] }));
+    expect(seen.origin).toBe('alice@acme.example');
+    expect(seen.chain).toEqual(['alice@acme.example', 'agent:support-bot', 'tool:crm-lookup']);
+    // globex's g1 names a parent h2 that globex never reported: a gap, and not complete.
+    expect(seen.gaps).toEqual(['MISSING_PARENT_HOP:g1']);
+    expect(seen.complete).toBe(false);
+    expect(seen.hops).toEqual(['h1', 'h1', 'h2', 'g1', 'g2']);
+  });
 });

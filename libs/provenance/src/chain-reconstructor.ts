@@ -65,6 +65,15 @@ function hopDepths(hops: HopView[]): Map<string, number> {
   return depths;
 }
 
+export interface ReconstructOptions {
+  /**
+   * The reader's own tenants. Another tenant's hops (visible because they target the reader)
+   * are shown with their gaps, but the origin and the chain come from the reader's own hops
+   * whenever it has any: another tenant cannot put words in the reader's chain.
+   */
+  ownTenants?: readonly string[];
+}
+
 /**
  * Who acted on whose behalf, from what was observed. The origin and the chain come from
  * the token lineage behind the deepest hop (each exchange: subject → actor); the hops'
@@ -72,7 +81,7 @@ function hopDepths(hops: HopView[]): Map<string, number> {
  * disagreement or missing piece becomes a gap. The result depends only on the set of
  * stored facts, never on the order they arrived in.
  */
-export function reconstruct(graph: RequestGraph): Provenance {
+export function reconstruct(graph: RequestGraph, options: ReconstructOptions = {}): Provenance {
   const hops = [...graph.hops].sort(byTimeThen((hop) => hop.key));
   const exchanges = [...graph.exchanges].sort(byTimeThen((x) => x.issuedTokenKey));
   const byIssued = exchangesByIssuedToken(exchanges);
@@ -86,14 +95,17 @@ export function reconstruct(graph: RequestGraph): Provenance {
   }
 
   // The leading lineage: the deepest hop's (latest on a tie), else the longest exchange chain.
+  const ownTenants = options.ownTenants;
+  const owned = ownTenants ? hops.filter((hop) => ownTenants.includes(hop.tenant)) : hops;
+  const leading = owned.length > 0 ? owned : hops;
   const depths = hopDepths(hops);
-  const leaf = [...hops].sort(
+  const leaf = [...leading].sort(
     (a, b) =>
       depths.get(b.key)! - depths.get(a.key)! || byTimeThen<HopView>((hop) => hop.key)(b, a),
   )[0];
   let lineage = leaf ? lineageByHop.get(leaf.key)! : [];
   if (lineage.length === 0) {
-    for (const hop of hops)
+    for (const hop of leading)
       if (lineageByHop.get(hop.key)!.length > lineage.length) lineage = lineageByHop.get(hop.key)!;
   }
   if (lineage.length === 0 && exchanges.length > 0) {
@@ -112,10 +124,10 @@ export function reconstruct(graph: RequestGraph): Provenance {
     for (const exchange of lineage)
       if (!same(chain[chain.length - 1], exchange.actor)) chain.push(exchange.actor);
   } else {
-    const root = hops.find((hop) => !hop.parentKey || !hopKeys.has(hop.parentKey));
+    const root = leading.find((hop) => !hop.parentKey || !hopKeys.has(hop.parentKey));
     origin = root ? (root.onBehalfOf ?? root.actor) : null;
     if (origin) chain.push(origin);
-    for (const hop of hops) if (!chain.some((p) => same(p, hop.actor))) chain.push(hop.actor);
+    for (const hop of leading) if (!chain.some((p) => same(p, hop.actor))) chain.push(hop.actor);
   }
 
   for (const hop of hops) {

@@ -65,6 +65,8 @@ describe('FOREIGN_REVOCATION_CLAIM and FOREIGN_LIFECYCLE_CLAIM', () => {
 
   it('ignore tokens that are merely described, not revoked', () => {
     const described = { ...revocation('globex', 'acme'), revokedAt: null };
-    expect(foreignRevocationClaimRule.evaluate(event([described], []), defaultPolicy())).toEqual([]);
+    expect(foreignRevocationClaimRule.evaluate(event([described], []), defaultPolicy())).toEqual(
+      [],
+    );
   });
 });

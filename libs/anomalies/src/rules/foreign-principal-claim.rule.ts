@@ -39,7 +39,13 @@ export const foreignPrincipalClaimRule: AnomalyRule = {
       if (hop.actor.tenant === (hop.target.tenant ?? hop.tenant))
         claim(`${hop.hopId}|actor`, hop.tenant, 'the actor', hop.actor, `hop ${hop.hopId}`);
       if (hop.onBehalfOf)
-        claim(`${hop.hopId}|obo`, hop.tenant, 'on whose behalf', hop.onBehalfOf, `hop ${hop.hopId}`);
+        claim(
+          `${hop.hopId}|obo`,
+          hop.tenant,
+          'on whose behalf',
+          hop.onBehalfOf,
+          `hop ${hop.hopId}`,
+        );
     }
     for (const x of graph.exchanges) {
       const where = `an exchange at ${x.occurredAt.toISOString()}`;

@@ -19,7 +19,12 @@ export const foreignRevocationClaimRule: EventRule = {
         tenant: token.reporter,
         targetTenant: token.tenant,
         summary: `tenant ${token.reporter} reported token ${token.key} of tenant ${token.tenant} revoked; only ${token.tenant} or a tenant it trusts can revoke it`,
-        details: { reporter: token.reporter, claimedTenant: token.tenant, tokenKey: token.key, eventId: event.ceId },
+        details: {
+          reporter: token.reporter,
+          claimedTenant: token.tenant,
+          tokenKey: token.key,
+          eventId: event.ceId,
+        },
       });
     }
     return findings;

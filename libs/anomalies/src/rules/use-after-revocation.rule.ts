@@ -18,12 +18,16 @@ export const useAfterRevocationRule: AnomalyRule = {
           ? `revoked at ${token.revokedAt!.toISOString()}`
           : `expired at ${token.expiresAt!.toISOString()}`;
         const which =
-          token.key === hop.tokenKey ? 'its token' : `an ancestor of its token (${keyOfRecord(token.key)})`;
+          token.key === hop.tokenKey
+            ? 'its token'
+            : `an ancestor of its token (${keyOfRecord(token.key)})`;
         findings.push({
           subject: hop.hopId,
           ...recipientsOf(
             hop,
-            revoked && token.revokedBy ? { owner: token.tenant, reportedBy: token.revokedBy } : null,
+            revoked && token.revokedBy
+              ? { owner: token.tenant, reportedBy: token.revokedBy }
+              : null,
           ),
           summary: `hop ${hop.hopId} by ${hop.actor.id} used ${which}, ${how}`,
           details: {

@@ -133,7 +133,12 @@ export class RequestGraphBuilder {
   }
 
   /** A lifecycle change in effect, reported by the principal's tenant unless told otherwise. */
-  change(principal: PrincipalView, change: string, at: string, reportedBy = principal.tenant): this {
+  change(
+    principal: PrincipalView,
+    change: string,
+    at: string,
+    reportedBy = principal.tenant,
+  ): this {
     this.changes.push({
       principalRef: principal.ref,
       change,
