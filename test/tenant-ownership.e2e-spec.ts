@@ -1,7 +1,10 @@
+import { createClient } from 'graphql-ws';
 import type { Kafka, Producer } from 'kafkajs';
+import WebSocket from 'ws';
 import { expectEventually } from './support/eventually';
 import { devToken, graphql } from './support/graphql-client';
 import { createTopics, testKafka, uniqueSuffix } from './support/infra';
+import { everyQuery, servedSchema } from './support/schema-walker';
 import { startService, stopIngestor, type IngestorProcess } from './support/service-process';
 
 /**
@@ -366,5 +369,94 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
         token: { jti: 'v-bot', scopes: ['admin.all'], reportedBy: attacker, revokedAt: null },
       },
     ]);
+  });
+
+  describe('every path of the schema', () => {
+    // Facts only the victim's own events carry.
+    const MARKERS = ['Alice Ng', 'v-root', 'crm.read', 'crm.write', 'support-bot'];
+    const walk = async (tenant: string) => {
+      const auth = `Bearer ${await devToken([tenant], ['investigator', 'dashboard'])}`;
+      const schema = servedSchema();
+      const values = {
+        requestId: request,
+        tenant: victim,
+        issuer: victimLogin,
+        id: 'alice',
+        jti: 'v-bot',
+      };
+      const queries = everyQuery(schema, values, 6);
+      // Every root field is walked (none skipped for want of an argument).
+      expect(queries.map((q) => q.field).sort()).toEqual(
+        Object.keys(schema.getQueryType()!.getFields()).sort(),
+      );
+      const answers: Record<string, string> = {};
+      for (const { field, query: text } of queries) {
+        const { data, errors } = await graphql(api.port, text, {}, auth);
+        expect({ field, errors }).toEqual({ field, errors: undefined });
+        answers[field] = JSON.stringify(data);
+      }
+      return answers;
+    };
+    const leaks = (answers: Record<string, string>) =>
+      Object.entries(answers).flatMap(([field, text]) =>
+        MARKERS.filter((marker) => text.includes(marker)).map((marker) => `${field}: ${marker}`),
+      );
+
+    it('walks into the data: the victim itself finds its facts on every path that names them', async () => {
+      const answers = await walk(victim);
+      expect(leaks(answers)).toEqual(
+        expect.arrayContaining([
+          'provenance: Alice Ng',
+          'provenance: v-root',
+          'principal: Alice Ng',
+        ]),
+      );
+    });
+
+    it.each(['an unrelated tenant', 'the attacker'])(
+      "shows %s nothing of the victim's, on any root field or nested path",
+      async (who) => {
+        const tenant = who === 'the attacker' ? attacker : `bystander-${run}`;
+        const answers = await walk(tenant);
+        expect(leaks(answers)).toEqual([]);
+        // The attacker does reach data on these paths (its own claims), so the walk is not empty.
+        if (tenant === attacker) expect(answers.provenance).toContain('g1');
+      },
+    );
+
+    it.each(['an unrelated tenant', 'the attacker'])(
+      "replays %s's live feed from the start with nothing of the victim's",
+      async (who) => {
+        const tenant = who === 'the attacker' ? attacker : `bystander-${run}`;
+        const client = createClient({
+          url: `ws://127.0.0.1:${api.port}/graphql`,
+          webSocketImpl: WebSocket,
+          connectionParams: { authorization: `Bearer ${await devToken([tenant], ['dashboard'])}` },
+          retryAttempts: 0,
+        });
+        const received: unknown[] = [];
+        const start = Buffer.from('feed:"0"').toString('base64url');
+        const stop = client.subscribe(
+          {
+            query: `subscription ($after: String) { anomalyDetected(after: $after) { id rule requestId summary } }`,
+            variables: { after: start },
+          },
+          {
+            next: (message) => received.push(message),
+            error: (e) => received.push(e),
+            complete: () => undefined,
+          },
+        );
+        // The replay of everything published so far arrives first; give it time to.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        stop();
+        await client.dispose();
+        const text = JSON.stringify(received);
+        expect(MARKERS.filter((marker) => text.includes(marker))).toEqual([]);
+        expect(text).not.toContain('USE_AFTER_REVOCATION');
+        if (tenant === attacker) expect(text).toContain('FOREIGN_PRINCIPAL_CLAIM');
+        else expect(received).toEqual([]);
+      },
+    );
   });
 });

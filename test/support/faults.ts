@@ -20,14 +20,15 @@ export interface HeldLock {
  */
 export async function holdPrincipalLock(pool: Pool, principal: PrincipalKey): Promise<HeldLock> {
   await pool.query(
-    `INSERT INTO principals (tenant, issuer, subject, kind) VALUES ($1, $2, $3, 'agent')
+    `INSERT INTO principals (reporter, tenant, issuer, subject, kind) VALUES ($1, $1, $2, $3, 'agent')
      ON CONFLICT DO NOTHING`,
     [principal.tenant, principal.issuer, principal.subject],
   );
   const client: PoolClient = await pool.connect();
   await client.query('BEGIN');
   await client.query(
-    'SELECT 1 FROM principals WHERE tenant = $1 AND issuer = $2 AND subject = $3 FOR UPDATE',
+    // The tenant's own record (reporter = tenant): the one its own gateway's events name.
+    'SELECT 1 FROM principals WHERE reporter = $1 AND tenant = $1 AND issuer = $2 AND subject = $3 FOR UPDATE',
     [principal.tenant, principal.issuer, principal.subject],
   );
   const holder = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
