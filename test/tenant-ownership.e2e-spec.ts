@@ -383,6 +383,7 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
         issuer: victimLogin,
         id: 'alice',
         jti: 'v-bot',
+        first: 3,
       };
       const queries = everyQuery(schema, values, 6);
       // Every root field is walked (none skipped for want of an argument).

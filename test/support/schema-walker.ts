@@ -20,7 +20,7 @@ export function servedSchema(): GraphQLSchema {
 }
 
 /** Values for arguments, by argument name (inline literals; input objects by field name too). */
-export type ArgumentValues = Readonly<Record<string, string>>;
+export type ArgumentValues = Readonly<Record<string, string | number>>;
 
 function literal(
   field: GraphQLField<unknown, unknown>,

@@ -13,6 +13,7 @@ import { DatabaseService, PersistenceModule } from '@app/persistence';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Request } from 'express';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
@@ -26,7 +27,12 @@ import { AnomalyFeed } from './graphql/anomaly-feed.service';
 import { AnomalyResolver } from './graphql/anomaly.resolver';
 import { PrincipalResolver } from './graphql/principal.resolver';
 import { ProvenanceResolver } from './graphql/provenance.resolver';
-import { queryLimitsPlugin } from './graphql/query-limits.plugin';
+import {
+  admitOverSocket,
+  costLimitPlugin,
+  frontDoorRules,
+  type FrontDoorLimits,
+} from './graphql/front-door';
 import { TokenResolver } from './graphql/token.resolver';
 import { SafeArgumentsPipe } from './graphql/safe-arguments.pipe';
 import { StrictDateTime } from './graphql/date-time.scalar';
@@ -48,6 +54,16 @@ export class ApiModule {
       audience: config.AUTH_AUDIENCE,
     });
     const production = config.NODE_ENV === 'production';
+    const limits: FrontDoorLimits = {
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxDirectives: config.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: config.GRAPHQL_MAX_TOKENS,
+      production,
+    };
+    // The schema both transports serve, kept when Nest builds it (the socket prices with it).
+    let served: GraphQLSchema | undefined;
     return {
       module: ApiModule,
       imports: [
@@ -70,12 +86,10 @@ export class ApiModule {
           introspection: !production,
           playground: false,
           csrfPrevention: true,
-          plugins: [
-            queryLimitsPlugin({
-              maxDepth: config.GRAPHQL_MAX_DEPTH,
-              maxComplexity: config.GRAPHQL_MAX_COMPLEXITY,
-            }),
-          ],
+          transformSchema: (schema: GraphQLSchema) => (served = schema),
+          validationRules: frontDoorRules(limits),
+          parseOptions: { maxTokens: limits.maxTokens },
+          plugins: [costLimitPlugin(limits)],
           includeStacktraceInErrorResponses: false,
           formatError: (formatted) => formatGraphqlError(formatted, { production }),
           context: ({
@@ -88,6 +102,15 @@ export class ApiModule {
           subscriptions: {
             'graphql-ws': {
               path: '/graphql',
+              // The same front door as HTTP: parse limit, validation rules, cost, formatting.
+              onSubscribe: (_ctx, _id, payload) => {
+                const admitted = admitOverSocket(served!, payload, limits);
+                if ('args' in admitted) return admitted.args;
+                return admitted.errors.map((error) => {
+                  const safe = formatGraphqlError(error.toJSON(), { production });
+                  return new GraphQLError(safe.message, { extensions: safe.extensions });
+                });
+              },
               // The socket answers like HTTP: the same error formatting, no stack, no SQL.
               onNext: (_ctx, _id, _payload, _args, result) =>
                 result.errors

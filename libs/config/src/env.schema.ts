@@ -109,7 +109,13 @@ export const apiEnvSchema = commonEnvSchema
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).optional(),
     GRAPHQL_MAX_DEPTH: positiveInt.max(64).default(12),
+    /** Cost limit: each field costs its declared work (a reconstruction, a page) plus its children. */
     GRAPHQL_MAX_COMPLEXITY: positiveInt.default(2000),
+    /** Aliases one operation may use (each alias can repeat a costly field). */
+    GRAPHQL_MAX_ALIASES: positiveInt.max(1000).default(15),
+    GRAPHQL_MAX_DIRECTIVES: positiveInt.max(1000).default(50),
+    /** Lexical tokens one document may hold: parsing stops beyond. */
+    GRAPHQL_MAX_TOKENS: positiveInt.max(100000).default(5000),
     HTTP_BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/, 'expected a size such as 100kb')

@@ -2,6 +2,7 @@ import { Roles, type Caller } from '@app/auth';
 import { InvestigationService } from '@app/investigation';
 import type { StoredAnomaly } from '@app/persistence';
 import { Args, Int, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { pageCost } from './front-door';
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { AnomalyFeed } from './anomaly-feed.service';
 import { decodeCursor, encodeCursor, isBigintId, pageSize } from './cursor';
@@ -16,7 +17,10 @@ export class AnomalyResolver {
     private readonly feed: AnomalyFeed,
   ) {}
 
-  @Query(() => AnomalyConnection, { description: 'Visible anomalies, newest first.' })
+  @Query(() => AnomalyConnection, {
+    description: 'Visible anomalies, newest first.',
+    complexity: pageCost(2),
+  })
   @Roles('dashboard', 'investigator')
   async anomalies(
     @CurrentCaller() caller: Caller,

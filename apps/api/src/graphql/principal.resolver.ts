@@ -2,6 +2,7 @@ import { Roles, type Caller } from '@app/auth';
 import { recordKey } from '@app/contract';
 import { InvestigationService } from '@app/investigation';
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { pageCost } from './front-door';
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { decodeCursor, isBigintId, encodeCursor, pageSize } from './cursor';
 import { toHop, toPrincipal } from './mappers';
@@ -24,6 +25,7 @@ export class PrincipalResolver {
   @Query(() => Principal, {
     nullable: true,
     description: 'A principal by identity; null if unknown or not visible.',
+    complexity: ({ childComplexity }) => 2 + childComplexity,
   })
   @Roles('investigator')
   async principal(
@@ -40,6 +42,8 @@ export class PrincipalResolver {
   @ResolveField(() => HopConnection, {
     description:
       'Hops this principal performed, or that were performed on its behalf, oldest first.',
+    // A page of hops, each with its request's chain reconstructed.
+    complexity: pageCost(10, 50),
   })
   async actions(
     @Parent() principal: Principal,

@@ -12,6 +12,8 @@ export class ProvenanceResolver {
   @Query(() => Provenance, {
     nullable: true,
     description: 'Null if the request is unknown or not visible to the caller.',
+    // A reconstruction: a handful of set-based queries and the chain built in memory.
+    complexity: ({ childComplexity }) => 25 + childComplexity,
   })
   @Roles('investigator')
   async provenance(

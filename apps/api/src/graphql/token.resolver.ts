@@ -2,6 +2,7 @@ import { Roles, type Caller } from '@app/auth';
 import { tokenKeyOf } from '@app/contract';
 import { InvestigationService } from '@app/investigation';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { pageCost } from './front-door';
 import { CurrentCaller } from '../auth/current-caller.decorator';
 import { badUserInput } from './user-input';
 import { decodeCursor, encodeCursor, pageSize } from './cursor';
@@ -18,6 +19,7 @@ export class TokenResolver {
   @Query(() => TokenLineageConnection, {
     description:
       'A token and every token derived from it, breadth first: the blast radius of a leak. Name it by key, or by jti and issuer, or by fingerprint.',
+    complexity: pageCost(5),
   })
   @Roles('investigator')
   async tokenLineage(
