@@ -42,7 +42,7 @@ async function overSocket(port: number, query: string, roles: string[]): Promise
 }
 
 const overHttp = async (port: number, query: string, roles: string[]): Promise<Answer> =>
-  graphql(port, query, {}, `Bearer ${await devToken(['acme'], roles)}`) as Promise<Answer>;
+  graphql(port, query, {}, `Bearer ${await devToken(['acme'], roles)}`);
 
 const TRANSPORTS = [
   ['HTTP', overHttp],
