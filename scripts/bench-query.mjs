@@ -167,8 +167,8 @@ const PLAN = [
 const LOAD = [
   [
     'principals',
-    `INSERT INTO principals (id, tenant, issuer, subject, kind, display_name, first_seen_at)
-     SELECT tn * 1000 + 1 + s, tenant,
+    `INSERT INTO principals (id, reporter, tenant, issuer, subject, kind, display_name, first_seen_at)
+     SELECT tn * 1000 + 1 + s, tenant, tenant,
             CASE WHEN s < ${HUMANS} THEN 'https://login.' || tenant || '.example'
                  ELSE 'https://' || kind || 's.' || tenant || '.example' END,
             CASE WHEN s < ${HUMANS} THEN 'user-' || s || '@' || tenant || '.example'
@@ -220,13 +220,13 @@ const LOAD = [
   ],
   [
     'tokens',
-    `INSERT INTO tokens (key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
+    `INSERT INTO tokens (key, reporter, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
                          parent_key, actor_token_key, revoked_at, revoke_reason, first_seen_at)
-     SELECT parent_key, tenant, 'https://login.' || tenant || '.example', parent_jti, NULL, '{}'::text[], '{}'::text[], NULL, NULL, NULL,
+     SELECT parent_key, tenant, tenant, 'https://login.' || tenant || '.example', parent_jti, NULL, '{}'::text[], '{}'::text[], NULL, NULL, NULL,
             NULL, NULL, NULL, NULL, t0 + interval '10 ms'
      FROM q_step WHERE i = 1
      UNION ALL
-     SELECT token_key, tenant, 'https://sts.' || tenant || '.example', jti, NULL,
+     SELECT token_key, tenant, tenant, 'https://sts.' || tenant || '.example', jti, NULL,
             CASE WHEN gap THEN '{}'::text[] ELSE ARRAY[service] END,
             CASE WHEN gap THEN '{}'::text[] ELSE '{read}'::text[] END,
             CASE WHEN gap THEN NULL ELSE t0 + i * interval '10 ms' END,
