@@ -398,13 +398,15 @@ async function runNaive({ kafka, databaseUrl, topic, total, suffix }) {
   const principal = (ref, tenant) =>
     prisma.principal.upsert({
       where: {
-        tenant_issuer_subject: {
+        reporter_tenant_issuer_subject: {
+          reporter: tenant,
           tenant: ref.tenant ?? tenant,
           issuer: ref.issuer,
           subject: ref.id,
         },
       },
       create: {
+        reporter: tenant,
         tenant: ref.tenant ?? tenant,
         issuer: ref.issuer,
         subject: ref.id,
@@ -428,8 +430,8 @@ async function runNaive({ kafka, databaseUrl, topic, total, suffix }) {
     };
     for (const name of Object.keys(fields)) if (fields[name] === undefined) delete fields[name];
     return prisma.token.upsert({
-      where: { key: tokenKeyOf(ref) },
-      create: { key: tokenKeyOf(ref), tenant: ref.tenant ?? tenant, ...fields },
+      where: { reporter_key: { reporter: tenant, key: tokenKeyOf(ref) } },
+      create: { reporter: tenant, key: tokenKeyOf(ref), tenant: ref.tenant ?? tenant, ...fields },
       update: fields,
     });
   };
@@ -596,14 +598,16 @@ const STAGING = `
     effective_at timestamptz, tenant text) ON COMMIT DELETE ROWS;`;
 
 const MERGE = {
-  principals: `INSERT INTO principals (tenant, issuer, subject, kind, display_name)
-    SELECT tenant, issuer, subject, kind::principal_kind, display_name FROM s_principals ORDER BY 1, 2, 3
-    ON CONFLICT (tenant, issuer, subject) DO UPDATE SET display_name = EXCLUDED.display_name
+  // The generated events name only their own tenant's principals and tokens, so a record's
+  // reporter is its tenant here.
+  principals: `INSERT INTO principals (reporter, tenant, issuer, subject, kind, display_name)
+    SELECT tenant, tenant, issuer, subject, kind::principal_kind, display_name FROM s_principals ORDER BY 1, 2, 3
+    ON CONFLICT (reporter, tenant, issuer, subject) DO UPDATE SET display_name = EXCLUDED.display_name
     WHERE principals.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL`,
-  tokens: `INSERT INTO tokens (key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
+  tokens: `INSERT INTO tokens (reporter, key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
       parent_key, actor_token_key, revoked_at, revoke_reason)
-    SELECT * FROM s_tokens ORDER BY key
-    ON CONFLICT (key) DO UPDATE SET
+    SELECT tenant, * FROM s_tokens ORDER BY key
+    ON CONFLICT (reporter, key) DO UPDATE SET
       issuer = COALESCE(tokens.issuer, EXCLUDED.issuer),
       jti = COALESCE(tokens.jti, EXCLUDED.jti),
       fingerprint = COALESCE(tokens.fingerprint, EXCLUDED.fingerprint),
@@ -636,7 +640,7 @@ const MERGE = {
     FROM s_hops h
     JOIN principals a ON a.tenant = h.a_tenant AND a.issuer = h.a_issuer AND a.subject = h.a_subject
     LEFT JOIN principals o ON o.tenant = h.o_tenant AND o.issuer = h.o_issuer AND o.subject = h.o_subject
-    ON CONFLICT (request_id, hop_id) DO NOTHING`,
+    ON CONFLICT (tenant, request_id, hop_id) DO NOTHING`,
   changes: `INSERT INTO principal_changes (event_id, principal_id, change, effective_at, tenant)
     SELECT c.event_id, p.id, c.change, c.effective_at, c.tenant
     FROM s_changes c JOIN principals p ON p.tenant = c.p_tenant AND p.issuer = c.p_issuer AND p.subject = c.p_subject`,
