@@ -13,7 +13,7 @@ export default tseslint.config(
       'libs/persistence/src/generated/**',
       '**/*.js',
       '**/*.mjs',
-      '**/*.d.mts',
+      '!tools/bootstrap.mjs',
       'prisma.config.ts',
     ],
   },
@@ -34,6 +34,15 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
+    },
+  },
+  {
+    // The tools' bootstrap is plain JavaScript run before anything is installed: no types.
+    files: ['tools/bootstrap.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly' },
     },
   },
   {

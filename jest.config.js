@@ -1,15 +1,17 @@
-// Two tiers: `unit` specs beside the code (pure logic, no I/O) and `e2e` specs in test/
-// that run against a real Kafka broker and a real PostgreSQL database which the global
-// set-up starts and creates for this run alone.
+// Three tiers: `unit` specs beside the code (pure logic, no I/O); `persistence` specs in
+// test/persistence/ that call the repositories against a real PostgreSQL database created
+// for this run alone (no broker); and `e2e` specs in test/ that run against a real Kafka
+// broker and a real PostgreSQL database which the global set-up starts and creates for this
+// run alone.
 const swc = [
   '@swc/jest',
   JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')),
 ];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  // jose and NestJS 12 ship ESM only; jest (unlike Node 20.19+) cannot require ESM, so they
+  // jose, NestJS 12 and secretlint's rules ship ESM only; jest (unlike Node 20.19+) cannot require ESM, so they
   // are compiled like our own code.
-  transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|@nestjs|@secretlint)/)'],
   moduleNameMapper: {
     '^@app/provenance/testing$': '<rootDir>/libs/provenance/src/testing/request-graph.builder',
     '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
@@ -25,10 +27,18 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     {
       ...shared,
+      displayName: 'persistence',
+      testMatch: ['<rootDir>/test/persistence/**/*.persistence-spec.ts'],
+      globalSetup: '<rootDir>/test/persistence/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/persistence/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/persistence/support/timeout.ts'],
+    },
+    {
+      ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.mjs',
-      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
     },
     // The fault suite provisions its own broker (it restarts it) and databases.

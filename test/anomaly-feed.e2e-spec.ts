@@ -1,4 +1,4 @@
-import { anomalyDetectedEvent, anomalyEventSchema } from '@app/contract';
+import { anomalyEvent, anomalyEventSchema } from '@app/contract';
 import { createClient } from 'graphql-ws';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -15,7 +15,12 @@ import {
   type ConsumedMessage,
 } from './support/infra';
 import { loadScenario, type Scenario } from './support/scenarios';
-import { startService, stopIngestor, type IngestorProcess } from './support/service-process';
+import {
+  startService,
+  stopGracefully,
+  stopIngestor,
+  type IngestorProcess,
+} from './support/service-process';
 
 // The live anomaly feed over the real processes: only anomalies that exist in the store reach
 // a dashboard, each once and only where its tenants may see it, and a dashboard that comes
@@ -156,14 +161,13 @@ describe('live anomaly feed (graphql-ws) over real ingestion', () => {
     await producer?.disconnect();
     await onTopic?.stop();
     await pool?.end();
-    for (const service of [api, ingestor])
-      if (service) expect([0, 'SIGTERM']).toContain(await stopIngestor(service));
+    await stopGracefully(api, ingestor);
   });
 
   it('never delivers a message forged onto the anomaly topic, only anomalies from the store', async () => {
     const run = uniqueSuffix();
     const dashboard = await watch([`acme-${run}`]);
-    const forged = anomalyDetectedEvent({
+    const forged = anomalyEvent({
       id: '9000000000000000001',
       rule: 'CROSS_TENANT_DELEGATION',
       severity: 'CRITICAL',
@@ -173,6 +177,11 @@ describe('live anomaly feed (graphql-ws) over real ingestion', () => {
       summary: 'forged',
       details: {},
       detectedAt: new Date().toISOString(),
+      verdict: 'OPEN',
+      verdictReason: null,
+      triage: 'NEW',
+      version: 1,
+      changedAt: new Date().toISOString(),
     });
     expect(anomalyEventSchema.safeParse(forged).success).toBe(true);
     await kcatProduce(anomalyTopic, `req-forged-${run}`, JSON.stringify(forged), STRUCTURED);

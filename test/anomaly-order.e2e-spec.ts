@@ -1,11 +1,7 @@
-import {
-  AnomalyRepository,
-  DatabaseService,
-  OutboxRepository,
-  tenantScope,
-} from '@app/persistence';
+import { tenantScope } from '@app/graph';
+import { AnomalyRepository, DatabaseService, OutboxRepository } from '@app/persistence';
 // Plain ESM shared with the demo; compiled for jest like our own code.
-import { createDatabase, dropDatabase, migrate } from '../scripts/db.mjs';
+import { createDatabase, dropDatabase, migrate } from '../tools/infra';
 import { databaseUrl, uniqueSuffix } from './support/infra';
 
 // Ids and feed positions are bigints read back as text: every order must be numeric, also

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 // Plain ESM shared with the benchmarks; compiled for jest like our own code.
-import { expectedCounts, generateTraffic } from '../scripts/lib/traffic.mjs';
+import { expectedCounts, generateTraffic } from '../tools/bench/traffic';
 import { expectEventually } from './support/eventually';
 import { createTopics, testKafka, testPool, uniqueSuffix } from './support/infra';
 import { startIngestor, stopIngestor, type IngestorProcess } from './support/service-process';

@@ -1,7 +1,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { devToken, graphql } from './support/graphql-client';
-import { startService, stopIngestor, type IngestorProcess } from './support/service-process';
+import { startService, stopGracefully, type IngestorProcess } from './support/service-process';
 
 /**
  * HTTP and graphql-ws are one front door: the same parse limit, validation rules, cost
@@ -66,8 +66,7 @@ describe('one front door for HTTP and graphql-ws', () => {
   });
 
   afterAll(async () => {
-    for (const service of [api, production])
-      if (service) expect([0, 'SIGTERM']).toContain(await stopIngestor(service));
+    await stopGracefully(api, production);
   });
 
   describe.each(TRANSPORTS)('over %s', (_name, send) => {

@@ -118,7 +118,8 @@ function toIncoming(generated: Generated): IncomingMessage {
 describe('ingesting generated hostile batches', () => {
   const database = new DatabaseService({ url: databaseUrl(), poolSize: 3 });
   const service = new IngestBatchService(
-    new EventStoreRepository(database),
+    database,
+    new EventStoreRepository(),
     new RequestGraphRepository(database, {}),
   );
   const decoder = new EventDecoder();

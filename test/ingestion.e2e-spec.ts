@@ -4,13 +4,14 @@ import { expectEventually } from './support/eventually';
 import {
   collectTopic,
   createTopics,
+  kcatConsumeAll,
   kcatProduce,
   testKafka,
   testPool,
   uniqueSuffix,
   type ConsumedMessage,
 } from './support/infra';
-import { startIngestor, stopIngestor, type IngestorProcess } from './support/service-process';
+import { startIngestor, stopGracefully, type IngestorProcess } from './support/service-process';
 import { loadScenario, scenarioNames, shuffled } from './support/scenarios';
 
 const STRUCTURED = { 'content-type': 'application/cloudevents+json; charset=UTF-8' };
@@ -50,8 +51,7 @@ describe('ingestion from Kafka into PostgreSQL', () => {
     await dlq?.stop();
     await producer?.disconnect();
     await pool?.end();
-    // Nest re-raises SIGTERM after a graceful close; anything else is a crash.
-    if (ingestor) expect([0, 'SIGTERM']).toContain(await stopIngestor(ingestor));
+    await stopGracefully(ingestor);
   });
 
   it('stores a structured event produced by kcat', async () => {
@@ -166,6 +166,12 @@ describe('ingestion from Kafka into PostgreSQL', () => {
       expect(message.headers['content-type']).toBe(STRUCTURED['content-type']);
       expect(Buffer.compare(message.value!, Buffer.from(value))).toBe(0);
     });
+    // An independent client reads the reasons kafkajs wrote into the headers, too.
+    const lines = (await kcatConsumeAll(`${topic}.dlq`)).filter((line) =>
+      line.startsWith(`bad-${run}\t`),
+    );
+    expect(lines).toHaveLength(bad.length);
+    for (const line of lines) expect(line).toMatch(/x-provenant-error-code=[A-Z_]+/);
     expect((await fetch(`http://127.0.0.1:${ingestor.port}/readyz`)).status).toBe(200);
   });
 
@@ -253,5 +259,63 @@ describe('ingestion from Kafka into PostgreSQL', () => {
     ]);
     expect(rows[0].reason).toMatch(/^upstream rejected Authorization: Bearer sha256:[0-9a-f]{64}$/);
     expect(ingestor.output()).not.toContain(scenario.expect.rawSecret!.slice(0, 40));
+  });
+
+  it('never stores the credential formats an attacker tried, wherever they sit', async () => {
+    const run = uniqueSuffix();
+    const scenario = loadScenario('raw-token-in-event', run);
+    const action = structuredClone(scenario.events[scenario.events.length - 1]) as {
+      id: string;
+      data: Record<string, unknown> & { target: Record<string, unknown> };
+    };
+    const b64url = (text: string) => Buffer.from(text).toString('base64url');
+    // Unique per run, so that nothing stored earlier can match.
+    const secrets = {
+      spacedJwt: `${b64url('{ "alg": "RS256" }')}.${b64url(`{"sub":"${run}"}`)}.c2ln${run}`,
+      reorderedJwt: `${b64url('{"typ":"JWT",\n"alg":"ES256"}')}.${b64url('{}')}.c2ln${run}`,
+      bearer: `opaque${run}Secret`,
+      github: `ghp_${run}Zq8Lm2Xv5Rt9Wb3Nc6Hy1Kd4Pf7G`, // 36 after the prefix
+      awsKeyId: `AKIA${run
+        .toUpperCase()
+        .replace(/[^A-Z2-7]/g, 'Q')
+        .padEnd(16, 'X')}`,
+      slack: `xoxb-1234567890-9876543210-${run}abcdefghij`,
+      basic: Buffer.from(`svc-${run}:hunter2`).toString('base64'),
+      urlToken: `at-${run}-value`,
+      privateKey: `-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA${run}`,
+    };
+    action.id = `leak-formats-${run}`;
+    action.data.hopId = 'formats';
+    action.data.reason = `tried ${secrets.spacedJwt} then BEARER\t${secrets.bearer}`;
+    action.data.target.resource = `https://crm.example/cb?state=1&access_token=${secrets.urlToken}`;
+    action.data.tool = { name: `git push with ${secrets.github}`, server: secrets.reorderedJwt };
+    action.data.target.action = `${secrets.awsKeyId} ${secrets.slack} Basic ${secrets.basic}`;
+    action.data.onBehalfOf = {
+      ...(action.data.onBehalfOf as object),
+      displayName: secrets.privateKey,
+    };
+    await produce([action]);
+    const anomaly = await expectEventually(async () => {
+      const { rows } = await pool.query(
+        `SELECT details FROM anomalies WHERE rule = 'RAW_CREDENTIAL_IN_EVENT' AND details->>'eventId' = $1`,
+        [action.id],
+      );
+      expect(rows).toHaveLength(1);
+      return rows[0];
+    });
+    const kinds = (anomaly.details.findings as Array<{ kind: string }>).map((f) => f.kind);
+    expect(new Set(kinds)).toEqual(
+      new Set(['jwt', 'bearer', 'github', 'aws', 'slack', 'basic', 'url-parameter', 'private-key']),
+    );
+    for (const [name, secret] of Object.entries(secrets)) {
+      for (const table of ['events', 'hops', 'principals', 'tokens', 'anomalies']) {
+        const found = await count(
+          `SELECT count(*) FROM ${table} t WHERE t::text LIKE '%' || $1 || '%'`,
+          [secret.slice(0, 24)],
+        );
+        expect({ name, table, found }).toEqual({ name, table, found: 0 });
+      }
+      expect(ingestor.output()).not.toContain(secret.slice(0, 24));
+    }
   });
 });

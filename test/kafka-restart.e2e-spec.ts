@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { freePort, startKafka, type KafkaBroker } from '../scripts/kafka.mjs';
+import { freePort, startKafka, type KafkaBroker } from '../tools/infra';
 import { expectEventually } from './support/eventually';
 
 const topic = 'restart-check';

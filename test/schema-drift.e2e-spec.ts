@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 // Plain ESM shared with the demo; compiled for jest like our own code.
-import { createDatabase, dropDatabase, migrate } from '../scripts/db.mjs';
+import { BOOTSTRAP, createDatabase, dropDatabase, migrate } from '../tools/infra';
 import { databaseUrl, uniqueSuffix } from './support/infra';
 
 const ROOT = join(__dirname, '..');
@@ -13,6 +13,9 @@ const MIGRATION_ONLY = [
   'trigger events_append_only',
   'trigger events_no_truncate',
   'function provenant_reject_event_mutation',
+  'trigger ledger_entries_append_only',
+  'trigger ledger_entries_no_truncate',
+  'function provenant_reject_ledger_mutation',
 ];
 
 /** Everything about a database's structure that a schema describes, as sorted lines. */
@@ -51,7 +54,9 @@ function schemaSql(schemaPath?: string): string {
     [
       '--experimental-wasm-modules',
       '--no-warnings',
-      join(ROOT, 'scripts/schema-sql.mjs'),
+      BOOTSTRAP,
+      join(ROOT, 'tools/db.ts'),
+      'diff',
       ...(schemaPath ? [schemaPath] : []),
     ],
     { encoding: 'utf8' },

@@ -5,7 +5,7 @@ import { expectEventually } from './support/eventually';
 import { devToken, graphql } from './support/graphql-client';
 import { createTopics, testKafka, uniqueSuffix } from './support/infra';
 import { everyQuery, servedSchema } from './support/schema-walker';
-import { startService, stopIngestor, type IngestorProcess } from './support/service-process';
+import { startService, stopGracefully, type IngestorProcess } from './support/service-process';
 
 /**
  * An attacker tenant's gateway sends events naming a victim tenant's principals, tokens,
@@ -214,8 +214,7 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
 
   afterAll(async () => {
     await producer?.disconnect();
-    for (const service of [api, ingestor])
-      if (service) expect([0, 'SIGTERM']).toContain(await stopIngestor(service));
+    await stopGracefully(api, ingestor);
   });
 
   const victimView = async () =>
@@ -271,6 +270,12 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
     });
     const hop = await victimHop('h2');
     expect(hop.token).toMatchObject({ scopes: ['crm.read'], parentKey: `jti:${victimSts}#v-root` });
+    // The attacker's claim to have issued the victim's token is evidence, shown to the victim.
+    await expectEventually(async () =>
+      expect((await anomaliesOf(victim)).map((anomaly) => anomaly.rule)).toContain(
+        'FOREIGN_TOKEN_CLAIM',
+      ),
+    );
   });
 
   it("keeps the victim's own name for its principal, whoever named it first", async () => {

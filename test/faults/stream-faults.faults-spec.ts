@@ -6,11 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import WebSocket from 'ws';
-// Plain ESM shared with the benchmarks; compiled for jest like our own code.
-import { createDatabase, dropDatabase, migrate } from '../../scripts/db.mjs';
-import { ensureDevKeys } from '../../scripts/dev-keys.mjs';
-import { freePort, startKafka, type KafkaBroker } from '../../scripts/kafka.mjs';
-import { generateTraffic, type TrafficEvent } from '../../scripts/lib/traffic.mjs';
+import { generateTraffic, type TrafficEvent } from '../../tools/bench/traffic';
+import {
+  createDatabase,
+  dropDatabase,
+  ensureDevKeys,
+  freePort,
+  migrate,
+  startKafka,
+  type KafkaBroker,
+} from '../../tools/infra';
 import { expectEventually } from '../support/eventually';
 import { committedOffsets, endOffsets } from '../support/faults';
 import { devToken } from '../support/graphql-client';

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
+import { LEDGER_ORDER_LOCK } from '@app/persistence';
 
 export interface PrincipalKey {
   tenant: string;
@@ -85,4 +86,22 @@ export async function metricValue(port: number, name: string, labels = ''): Prom
   const escaped = `${name}${labels}`.replace(/[{}"]/g, (c) => `\\${c}`);
   const match = new RegExp(`^${escaped} ([0-9.e+-]+)$`, 'm').exec(text);
   return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Holds the ledger's sequencing turn (the advisory lock every sequencer tries): events are
+ * stored and queued, and wait for their place until `release`.
+ */
+export async function holdLedgerTurn(pool: Pool): Promise<{ release: () => Promise<void> }> {
+  const client: PoolClient = await pool.connect();
+  await client.query('SELECT pg_advisory_lock($1)', [LEDGER_ORDER_LOCK]);
+  let released = false;
+  return {
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.query('SELECT pg_advisory_unlock($1)', [LEDGER_ORDER_LOCK]);
+      client.release();
+    },
+  };
 }

@@ -1,25 +1,19 @@
-import { importJWK, SignJWT } from 'jose';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-const PRIVATE_JWK = join(__dirname, '..', '..', '.cache', 'dev-auth', 'private.jwk.json');
+import { signDevToken } from '../../tools/infra';
 
 /** A token signed with the development key the API under test trusts. */
-export async function devToken(
+export function devToken(
   tenants: string[],
   roles: string[],
   overrides: { exp?: string; iss?: string; aud?: string } = {},
 ): Promise<string> {
-  const jwk = JSON.parse(readFileSync(PRIVATE_JWK, 'utf8')) as { kid: string };
-  const key = await importJWK(jwk, 'ES256');
-  return new SignJWT({ tenants, roles })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid })
-    .setSubject('test-user')
-    .setIssuer(overrides.iss ?? 'provenant-dev')
-    .setAudience(overrides.aud ?? 'provenant-api')
-    .setIssuedAt()
-    .setExpirationTime(overrides.exp ?? '10m')
-    .sign(key);
+  return signDevToken({
+    tenants,
+    roles,
+    subject: 'test-user',
+    expiresIn: overrides.exp ?? '10m',
+    issuer: overrides.iss,
+    audience: overrides.aud,
+  });
 }
 
 export interface GraphqlResponse<T = Record<string, unknown>> {

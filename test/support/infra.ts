@@ -56,6 +56,22 @@ export function kcatProduce(
   });
 }
 
+/**
+ * Reads a whole topic with `kcat`, as the README's operators do: one line per message,
+ * `key<TAB>headers` (kcat prints headers as `name=value,name=value`).
+ */
+export function kcatConsumeAll(topic: string): Promise<string[]> {
+  const args = ['-C', '-b', brokers().join(','), '-t', topic, '-o', 'beginning', '-e', '-q'];
+  args.push('-f', '%k\t%h\n');
+  return new Promise((resolve, reject) => {
+    execFile('kcat', args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      error
+        ? reject(new Error(`kcat: ${stderr || error.message}`))
+        : resolve(stdout.split('\n').filter(Boolean)),
+    );
+  });
+}
+
 export interface ConsumedMessage {
   key: string | null;
   value: Buffer | null;

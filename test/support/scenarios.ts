@@ -32,20 +32,5 @@ export function loadScenario(name: string, run: string): Scenario {
   return { name, ...(JSON.parse(text) as Omit<Scenario, 'name'>) };
 }
 
-/** Deterministic Fisher-Yates shuffle (mulberry32), so a failing order can be replayed. */
-export function shuffled<T>(items: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+/** Deterministic shuffles (seeded), so a failing order can be replayed. */
+export { shuffled } from '../../tools/infra';

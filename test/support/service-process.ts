@@ -1,23 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startService as startProvenantService, tail, type ServiceName } from '../../tools/infra';
 import { brokers, databaseUrl } from './infra';
-import { expectEventually } from './eventually';
 
-const ROOT = join(__dirname, '..', '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export type ServiceName = 'ingestor' | 'api';
+export type { ServiceName };
 
 export interface IngestorProcess {
   child: ChildProcess;
@@ -37,46 +24,63 @@ export async function startService(
   name: ServiceName,
   env: Record<string, string>,
 ): Promise<IngestorProcess> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
-    cwd: ROOT,
+  const service = await startProvenantService({
+    name,
     env: {
-      ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl(),
       KAFKA_BROKERS: brokers().join(','),
-      [name === 'api' ? 'PORT' : 'INGESTOR_PORT']: String(port),
       KAFKA_TOPIC_PARTITIONS: '3',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  await expectEventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited early:\n${output}`);
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (response.status !== 200) throw new Error(`not ready: ${await response.text()}`);
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
-  ).catch((error: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${error.message}\n--- ${name} output ---\n${output}`);
-  });
-  return { child, port, output: () => output, exited };
+  const pidDir = process.env.PROVENANT_TEST_PIDS;
+  if (pidDir && service.child.pid) writeFileSync(join(pidDir, String(service.child.pid)), name);
+  return {
+    child: service.child,
+    port: service.port,
+    output: service.output,
+    exited: service.exited,
+  };
 }
 
+/**
+ * Sends `signal` (SIGTERM: a graceful stop) and resolves with how the process exited. A
+ * process still there after `graceMs` is killed, and the stop fails with its output: a
+ * service that does not stop is a bug, and must not hang the run.
+ */
 export async function stopIngestor(
   ingestor: IngestorProcess,
   signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 30_000,
 ): Promise<number | string> {
   if (ingestor.child.exitCode === null && ingestor.child.signalCode === null)
     ingestor.child.kill(signal);
-  return ingestor.exited;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>(
+    (resolve) => (timer = setTimeout(() => resolve('late'), graceMs)),
+  );
+  const how = await Promise.race([ingestor.exited, late]);
+  clearTimeout(timer);
+  if (how !== 'late') return how;
+  ingestor.child.kill('SIGKILL');
+  await ingestor.exited;
+  throw new Error(
+    `pid ${ingestor.child.pid} did not exit ${graceMs} ms after ${signal}; killed.\n--- output ---\n${tail(ingestor.output(), 60)}`,
+  );
+}
+
+/**
+ * Stops every process given at once (SIGTERM), then fails unless each closed gracefully
+ * (Nest re-raises SIGTERM after a graceful close; anything else is a crash or a hang).
+ */
+export async function stopGracefully(...services: (IngestorProcess | undefined)[]): Promise<void> {
+  const stops = await Promise.allSettled(
+    services.filter((service) => service !== undefined).map((service) => stopIngestor(service)),
+  );
+  for (const stop of stops) {
+    if (stop.status === 'rejected') throw stop.reason;
+    expect([0, 'SIGTERM']).toContain(stop.value);
+  }
 }

@@ -1,4 +1,5 @@
-import type { Caller } from '@app/auth';
+import { PUBLIC_KEY, type Caller } from '@app/auth';
+import { Reflector } from '@nestjs/core';
 import {
   Inject,
   Injectable,
@@ -7,10 +8,11 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Request, Response } from 'express';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Logger } from 'pino';
 import { type Observable, tap } from 'rxjs';
-import { API_LOGGER } from './api.tokens';
+import { API_LOGGER } from './common/api.tokens';
 import type { GraphqlContext } from './auth/graphql-context';
 
 // Only what names the data looked at: ids and keys, never free text, never a credential.
@@ -41,9 +43,13 @@ function resultCount(result: unknown): number | 'stream' {
  */
 @Injectable()
 export class AccessLogInterceptor implements NestInterceptor {
-  constructor(@Inject(API_LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(API_LOGGER) private readonly logger: Logger,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType<string>() === 'http') return this.interceptHttp(context, next);
     if (context.getType<string>() !== 'graphql') return next.handle();
     const gql = GqlExecutionContext.create(context);
     const info = gql.getInfo<GraphQLResolveInfo>();
@@ -71,5 +77,39 @@ export class AccessLogInterceptor implements NestInterceptor {
     return next
       .handle()
       .pipe(tap({ next: (result) => record('ok', result), error: () => record('error') }));
+  }
+
+  /** The HTTP routes (exports): the path and the ids of the query, how many records went out. */
+  private interceptHttp(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    // Health and metrics are public and polled: they name no data.
+    if (
+      this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    )
+      return next.handle();
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { caller?: Caller }>();
+    const response = http.getResponse<Response>();
+    const started = process.hrtime.bigint();
+    const record = (outcome: 'ok' | 'error') =>
+      this.logger.info(
+        {
+          access: {
+            sub: request.caller?.sub ?? null,
+            tenants: request.caller?.tenants ?? [],
+            operation: null,
+            type: 'http',
+            field: request.path,
+            ids: argumentIds(request.query as Record<string, unknown>),
+            results: outcome === 'ok' ? Number(response.getHeader('x-record-count') ?? 0) : 0,
+            outcome: outcome === 'ok' && !response.writableFinished ? 'aborted' : outcome,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          },
+        },
+        'api access',
+      );
+    return next.handle().pipe(tap({ complete: () => record('ok'), error: () => record('error') }));
   }
 }

@@ -1,7 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { JwtVerifier, Public, type Caller } from '@app/auth';
-import { APP_CONFIG, type ApiEnv } from '@app/config';
-import { InvestigationModule } from '@app/investigation';
+import { kafkaSecurity, type ApiEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import {
   HealthController,
@@ -19,30 +18,31 @@ import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { AccessLogInterceptor } from './access-log.interceptor';
 import { ApiMetrics } from './api.metrics';
-import { API_LOGGER } from './api.tokens';
+import { API_FEATURES, SCHEMA_OPTIONS } from './api.schema';
 import { AuthGuard, JWT_VERIFIER } from './auth/auth.guard';
 import type { GraphqlContext } from './auth/graphql-context';
-import { formatGraphqlError } from './error-formatter';
-import { AnomalyFeed } from './graphql/anomaly-feed.service';
-import { AnomalyResolver } from './graphql/anomaly.resolver';
-import { PrincipalResolver } from './graphql/principal.resolver';
-import { ProvenanceResolver } from './graphql/provenance.resolver';
+import { ApiContextModule } from './common/api-context.module';
 import {
   admitOverSocket,
   costLimitPlugin,
   frontDoorRules,
   type FrontDoorLimits,
-} from './graphql/front-door';
-import { TokenResolver } from './graphql/token.resolver';
-import { SafeArgumentsPipe } from './graphql/safe-arguments.pipe';
-import { StrictDateTime } from './graphql/date-time.scalar';
+} from './common/front-door.rules';
+import { formatGraphqlError } from './common/graphql-error.formatter';
+import { ExportHttpModule } from './export/export.module';
+import { SafeArgumentsPipe } from './common/safe-arguments.pipe';
 
 // Health endpoints are public; everything else must say who may call it.
 Public()(HealthController);
 
-/** Schema-first clients read this file; a test fails when it drifts from the code. */
-export const SCHEMA_FILE = 'apps/api/schema.gql';
+/** What a socket's connection is called in the access log (operations log their root field). */
+const SOCKET_FIELD = '(graphql-ws connection)';
 
+/**
+ * The API process: the feature modules (API_FEATURES) behind one GraphQL endpoint, its front
+ * door (limits, error formatting, argument checks) on HTTP and graphql-ws alike, the global
+ * guard and access log, and the health endpoints.
+ */
 @Module({})
 export class ApiModule {
   static forRoot(config: ApiEnv, logger: Logger): DynamicModule {
@@ -67,22 +67,19 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
+        ApiContextModule.forRoot(config, logger, metrics),
         PersistenceModule.forRoot({
           url: config.DATABASE_URL,
           poolSize: config.DATABASE_POOL_SIZE,
           onQuery: () => metrics.databaseQueries.inc(),
           lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
         }),
-        InvestigationModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          buildSchemaOptions: {
-            dateScalarMode: 'isoDate',
-            scalarsMap: [{ type: Date, scalar: StrictDateTime }],
-          },
+          buildSchemaOptions: SCHEMA_OPTIONS,
           introspection: !production,
           playground: false,
           csrfPrevention: true,
@@ -144,52 +141,76 @@ export class ApiModule {
                     timer.unref();
                     socket.once('close', () => clearTimeout(timer));
                   }
+                  logger.info(
+                    {
+                      access: {
+                        sub: caller.sub,
+                        tenants: caller.tenants,
+                        field: SOCKET_FIELD,
+                        outcome: 'ok',
+                      },
+                    },
+                    'api socket opened',
+                  );
                   return true;
-                } catch {
+                } catch (error) {
+                  // Like the guard's refusals: its own words, never the token.
+                  logger.info(
+                    {
+                      access: {
+                        sub: null,
+                        tenants: [],
+                        field: SOCKET_FIELD,
+                        outcome: 'refused',
+                        reason: (error as Error).message,
+                      },
+                    },
+                    'api access refused',
+                  );
                   return false;
                 }
               },
             },
           },
         }),
+        ...API_FEATURES,
+        ExportHttpModule,
       ],
       controllers: [HealthController],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: API_LOGGER, useValue: logger },
         { provide: JWT_VERIFIER, useValue: verifier },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: SafeArgumentsPipe },
         { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
         { provide: METRICS_REGISTRY, useValue: metrics.registry },
-        AnomalyFeed,
-        ProvenanceResolver,
-        AnomalyResolver,
-        PrincipalResolver,
-        TokenResolver,
         {
           provide: READINESS_CHECKS,
-          useFactory: (database: DatabaseService): ReadinessCheck[] => [
-            { name: 'database', check: () => database.ping() },
-            {
-              name: 'kafka',
-              check: async () => {
-                const admin = createKafka(
-                  {
-                    clientId: `${config.KAFKA_CLIENT_ID}-api-ready`,
-                    brokers: config.KAFKA_BROKERS,
-                  },
-                  logger,
-                ).admin();
-                await admin.connect();
-                try {
-                  await admin.describeCluster();
-                } finally {
-                  await admin.disconnect();
-                }
+          useFactory: (database: DatabaseService): ReadinessCheck[] => {
+            // One client (its settings and a warning, if any, once); an admin per check.
+            const kafka = createKafka(
+              {
+                clientId: `${config.KAFKA_CLIENT_ID}-api-ready`,
+                brokers: config.KAFKA_BROKERS,
+                security: kafkaSecurity(config),
               },
-            },
-          ],
+              logger,
+            );
+            return [
+              { name: 'database', check: () => database.ping() },
+              {
+                name: 'kafka',
+                check: async () => {
+                  const admin = kafka.admin();
+                  await admin.connect();
+                  try {
+                    await admin.describeCluster();
+                  } finally {
+                    await admin.disconnect();
+                  }
+                },
+              },
+            ];
+          },
           inject: [DatabaseService],
         },
       ],

@@ -4,7 +4,9 @@ import { createLogger, PinoNestLogger } from '@app/observability';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
+import { PRODUCT } from '@app/export';
 import { ApiModule } from './api.module';
+import { serveOpenApi } from './openapi';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(apiEnvSchema);
@@ -23,10 +25,11 @@ async function bootstrap(): Promise<void> {
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  serveOpenApi(app, PRODUCT.version);
   await app.listen(config.PORT, config.HOST);
   logger.info(
     { port: config.PORT, host: config.HOST },
-    'api ready: /graphql /healthz /readyz /metrics',
+    'api ready: /graphql /v1/export /openapi.json /healthz /readyz /metrics',
   );
 }
 

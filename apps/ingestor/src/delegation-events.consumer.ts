@@ -19,6 +19,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { Logger } from 'pino';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
 
@@ -64,6 +65,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
     private readonly ingest: IngestBatchService,
     private readonly metrics: IngestorMetrics,
     private readonly relay: OutboxRelay,
+    private readonly sequencer: LedgerSequencer,
     private readonly progress: PartitionProgressMonitor,
   ) {
     this.decoder = new EventDecoder({
@@ -131,6 +133,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
       const result = await this.ingestRetrying(payload, messages);
       if (!result) return; // abandoned uncommitted: shutting down, or the partition moved
       if (result.anomalies.length > 0 || result.deadLettered > 0) this.relay.kick();
+      if (result.stored > 0) this.sequencer.kick();
       // Stored durably: only now may the group move past this batch. The commit comes first
       // and the fetch position moves only once it succeeded: if it fails (broker gone,
       // rebalance), kafkajs fetches this batch again and storing it again changes nothing;

@@ -77,6 +77,17 @@ export class IngestorMetrics {
     registers: [this.registry],
   });
 
+  readonly ledgerPending = new Gauge({
+    name: 'provenant_ledger_pending',
+    help: 'Events stored but not yet given their place in the ledger order (exports wait for it)',
+    registers: [this.registry],
+  });
+  readonly ledgerFailures = new Counter({
+    name: 'provenant_ledger_sequence_failures_total',
+    help: 'Sequencing attempts that failed (retried on the next tick)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,4 +1,4 @@
-import { APP_CONFIG, type IngestorEnv } from '@app/config';
+import { APP_CONFIG, kafkaSecurity, type IngestorEnv } from '@app/config';
 import { IngestBatchService } from '@app/ingestion';
 import { createKafka } from '@app/kafka';
 import {
@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { DelegationEventsConsumer } from './delegation-events.consumer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
 
@@ -37,7 +38,11 @@ export class IngestorModule {
         {
           provide: INGESTOR_KAFKA,
           useValue: createKafka(
-            { clientId: `${config.KAFKA_CLIENT_ID}-ingestor`, brokers: config.KAFKA_BROKERS },
+            {
+              clientId: `${config.KAFKA_CLIENT_ID}-ingestor`,
+              brokers: config.KAFKA_BROKERS,
+              security: kafkaSecurity(config),
+            },
             logger,
           ),
         },
@@ -49,6 +54,7 @@ export class IngestorModule {
         },
         IngestBatchService,
         OutboxRelay,
+        LedgerSequencer,
         PartitionProgressMonitor,
         DelegationEventsConsumer,
         {

@@ -1,5 +1,5 @@
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
-import { anomalyDetectedEvent, dlqTopicOf } from '@app/contract';
+import { anomalyEvent, dlqTopicOf } from '@app/contract';
 import {
   OutboxRepository,
   type DrainResult,
@@ -15,6 +15,7 @@ import {
 } from '@nestjs/common';
 import type { IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { DrainLoop } from './drain-loop';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
 
@@ -47,10 +48,7 @@ export class OutboxRelay
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private producer?: Producer;
-  private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private again = false;
-  private stopped = false;
+  private readonly loop = new DrainLoop(() => this.drain());
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: IngestorEnv,
@@ -63,24 +61,12 @@ export class OutboxRelay
   async onApplicationBootstrap(): Promise<void> {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
-    this.timer = setInterval(() => this.kick(), this.config.OUTBOX_POLL_MS);
-    this.kick();
+    this.loop.start(this.config.OUTBOX_POLL_MS);
   }
 
   /** Asks for a drain now; a drain in progress runs once more when it ends. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    this.loop.kick();
   }
 
   private async drain(): Promise<void> {
@@ -93,7 +79,7 @@ export class OutboxRelay
           this.sendDeadLetters(rows),
         );
         if (published(anomalies) < PAGE && published(deadLetters) < PAGE) break;
-        if (this.stopped) break;
+        if (this.loop.stopped) break;
       }
       const pending = await this.outbox.pending();
       this.metrics.outboxPending.set({ kind: 'anomaly' }, pending.anomalies);
@@ -112,7 +98,7 @@ export class OutboxRelay
     const messages: Message[] = anomalies.map((anomaly) => ({
       key: anomaly.requestId ?? anomaly.id,
       value: JSON.stringify(
-        anomalyDetectedEvent({
+        anomalyEvent({
           id: anomaly.id,
           rule: anomaly.rule,
           severity: anomaly.severity,
@@ -122,6 +108,11 @@ export class OutboxRelay
           summary: anomaly.summary,
           details: anomaly.details,
           detectedAt: anomaly.detectedAt.toISOString(),
+          verdict: anomaly.verdict,
+          verdictReason: anomaly.verdictReason,
+          triage: anomaly.triage,
+          version: anomaly.version,
+          changedAt: anomaly.changedAt.toISOString(),
         }),
       ),
       headers: { 'content-type': STRUCTURED },
@@ -145,11 +136,7 @@ export class OutboxRelay
 
   /** After the consumer stopped: one last drain, so what the last batch raised goes out now. */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.draining;
-    this.draining = this.drain();
-    await this.draining;
-    this.stopped = true;
+    await this.loop.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

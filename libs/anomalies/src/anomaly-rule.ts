@@ -1,9 +1,10 @@
-import type { EventGraph, HopView } from '@app/persistence';
-import type { Provenance, RequestGraph } from '@app/provenance';
+import type { HopView, RequestGraph, Severity } from '@app/graph';
+import type { EventGraph } from '@app/persistence';
+import type { Provenance } from '@app/provenance';
 
-import type { LifecycleAuthorities, Severity } from '@app/contract';
+import type { LifecycleAuthorities } from '@app/contract';
 
-export { SEVERITIES, type Severity } from '@app/contract';
+export { SEVERITIES, type Severity } from '@app/graph';
 
 /** Thresholds and allow-lists the rules read; see `defaultPolicy`. */
 export interface AnomalyPolicy {

@@ -1,5 +1,6 @@
 import type { AnomalyRow, EventGraph } from '@app/persistence';
-import { reconstruct, type RequestGraph } from '@app/provenance';
+import type { RequestGraph } from '@app/graph';
+import { reconstruct } from '@app/provenance';
 import type { AnomalyPolicy, AnomalyRule, EventRule } from './anomaly-rule';
 import { audienceMismatchRule } from './rules/audience-mismatch.rule';
 import { crossTenantDelegationRule } from './rules/cross-tenant-delegation.rule';
@@ -8,6 +9,7 @@ import { excessiveLifetimeRule } from './rules/excessive-lifetime.rule';
 import { foreignLifecycleClaimRule } from './rules/foreign-lifecycle-claim.rule';
 import { foreignPrincipalClaimRule } from './rules/foreign-principal-claim.rule';
 import { foreignRevocationClaimRule } from './rules/foreign-revocation-claim.rule';
+import { foreignTokenClaimRule } from './rules/foreign-token-claim.rule';
 import { impersonationWithoutMayActRule } from './rules/impersonation-without-may-act.rule';
 import { orphanedDelegationRule } from './rules/orphaned-delegation.rule';
 import { scopeEscalationRule } from './rules/scope-escalation.rule';
@@ -30,6 +32,7 @@ export const ANOMALY_RULES: readonly AnomalyRule[] = [
   sharedTokenRule,
   impersonationWithoutMayActRule,
   foreignPrincipalClaimRule,
+  foreignTokenClaimRule,
 ];
 
 /** Rules on one event's own claims, judged as it is decoded. */

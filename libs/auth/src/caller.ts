@@ -1,4 +1,4 @@
-import { tenantScope, type TenantScope } from '@app/persistence';
+import { tenantScope, type TenantScope } from '@app/graph';
 import { z } from 'zod';
 
 export const ROLES = ['investigator', 'dashboard', 'siem', 'admin'] as const;

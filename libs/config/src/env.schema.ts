@@ -1,5 +1,7 @@
 import { DEFAULT_ANOMALY_TOPIC, DEFAULT_LIMITS, DEFAULT_TOPIC } from '@app/contract';
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
+import { checkKafkaSecurity, kafkaSecurityEnv } from './kafka-security.schema';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -29,12 +31,30 @@ const jsonStringLists = z
 const postgresUrl = z
   .string()
   .url()
-  .refine((url) => /^postgres(ql)?:\/\//.test(url), 'expected a postgresql:// URL');
+  .refine((url) => /^postgres(ql)?:\/\//.test(url), 'expected a postgresql:// URL')
+  .superRefine((url, ctx) => {
+    // node-postgres reads these files for every new connection: one it cannot read is a
+    // configuration error at start, not a storage failure later.
+    const params = URL.canParse(url) ? new URL(url).searchParams : new URLSearchParams();
+    for (const name of ['sslrootcert', 'sslcert', 'sslkey']) {
+      const file = params.get(name);
+      if (file === null) continue;
+      try {
+        accessSync(file, constants.R_OK);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        ctx.addIssue({ code: 'custom', message: `${name}: cannot read the file (${code})` });
+      }
+    }
+  });
 
-/** Settings both processes share. */
-export const commonEnvSchema = z.object({
+const commonEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** TLS through the URL, read by node-postgres: `?sslmode=verify-full&sslrootcert=<CA file>`
+   *  (`sslcert`/`sslkey` for a client certificate). It verifies the server for `prefer`,
+   *  `require` and `verify-ca` too (unlike libpq; `uselibpqcompat=true` gives libpq's
+   *  meaning); only `no-verify` skips the check; `sslrootcert=system` is read as a file. */
   DATABASE_URL: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/provenant'),
   DATABASE_POOL_SIZE: positiveInt.max(100).default(10),
   KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
@@ -47,7 +67,12 @@ export const commonEnvSchema = z.object({
   /** Tenants trusted to report revocations and lifecycle changes for another tenant's tokens
    *  and principals, besides that tenant itself, as JSON: `{"acme":["acme-hr"]}`. */
   LIFECYCLE_AUTHORITIES: jsonStringLists,
+  /** TLS and SASL to the brokers (see kafka-security.schema.ts). */
+  ...kafkaSecurityEnv,
 });
+
+/** Settings both processes share; the extensions below keep its checks across variables. */
+export const commonEnvSchema = commonEnv.superRefine(checkKafkaSecurity);
 
 export const ingestorEnvSchema = commonEnvSchema.extend({
   KAFKA_GROUP_ID: z.string().min(1).default('provenant-ingestor'),
@@ -93,7 +118,7 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
   POLICY_TRUSTED_ISSUERS: jsonStringLists,
 });
 
-/** Where the development key lives (see scripts/dev-keys.mjs); never used in production. */
+/** Where the development key lives (see tools/infra/dev-keys.ts); never used in production. */
 export const DEV_JWKS_FILE = '.cache/dev-auth/jwks.json';
 
 export const apiEnvSchema = commonEnvSchema
@@ -120,6 +145,9 @@ export const apiEnvSchema = commonEnvSchema
       .string()
       .regex(/^\d+(b|kb|mb)$/, 'expected a size such as 100kb')
       .default('100kb'),
+    /** Export requests one caller may make per EXPORT_RATE_WINDOW_MS; beyond, 429. */
+    EXPORT_RATE_LIMIT: positiveInt.max(1_000_000).default(120),
+    EXPORT_RATE_WINDOW_MS: positiveInt.max(86_400_000).default(60_000),
   })
   .superRefine((env, ctx) => {
     // In development the demo's local key is trusted by default; production names its own.

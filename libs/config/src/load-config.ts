@@ -2,7 +2,8 @@ import type { z } from 'zod';
 
 export class ConfigError extends Error {}
 
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|_KEY$|SASL/i;
+// `_KEY_FILE` too: a key pasted where its path belongs must not be shown either.
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|_KEY(_FILE)?$|SASL/i;
 
 /** What a bad value may show of itself: never a password, in a URL or anywhere else. */
 function describeValue(name: string, value: string): string {

@@ -1,8 +1,7 @@
+import { ANOMALY_TRIAGE_STATES, ANOMALY_VERDICTS, SEVERITIES } from '@app/graph';
 import { z } from 'zod';
 
-export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export const severitySchema = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof severitySchema>;
 
 export const ANOMALY_DETECTED = 'provenant.anomaly.detected';
 export const ANOMALY_UPDATED = 'provenant.anomaly.updated';
@@ -24,13 +23,26 @@ export const anomalyDataSchema = z.object({
   summary: z.string().describe('One readable sentence.'),
   details: z.unknown().describe('Rule-specific details.'),
   detectedAt: z.iso.datetime({ offset: true }),
+  verdict: z
+    .enum(ANOMALY_VERDICTS)
+    .describe('OPEN while the stored facts show it; WITHDRAWN once later facts cleared it.'),
+  verdictReason: z.string().nullable().describe('Why the verdict changed, once it has.'),
+  triage: z.enum(ANOMALY_TRIAGE_STATES).describe('Where an analyst has taken it.'),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .describe('1 at detection, one more at every change: the latest version is the current state.'),
+  changedAt: z.iso.datetime({ offset: true }).describe('When the current version was made.'),
 });
 export type AnomalyData = z.infer<typeof anomalyDataSchema>;
 
 /**
  * A message on the anomaly topic: a structured-mode CloudEvent (header
  * `content-type: application/cloudevents+json`), keyed by `requestId`. Delivered at least
- * once: the CloudEvent `id` is the anomaly's id.
+ * once. `provenant.anomaly.detected` (version 1) has the anomaly's id as its CloudEvent `id`;
+ * each change after it is a `provenant.anomaly.updated` with the id `<anomaly id>.<version>`,
+ * so consumers dedupe on the CloudEvent `id` and keep, per `data.id`, the highest version.
  */
 export const anomalyEventSchema = z.object({
   specversion: z.literal('1.0'),
@@ -45,14 +57,15 @@ export const anomalyEventSchema = z.object({
 });
 export type AnomalyEvent = z.infer<typeof anomalyEventSchema>;
 
-/** The CloudEvent announcing a newly detected anomaly. */
-export function anomalyDetectedEvent(anomaly: AnomalyData): AnomalyEvent {
+/** The CloudEvent of one version of an anomaly: its detection, or a change after it. */
+export function anomalyEvent(anomaly: AnomalyData): AnomalyEvent {
+  const detected = anomaly.version === 1;
   return {
     specversion: '1.0',
-    id: anomaly.id,
+    id: detected ? anomaly.id : `${anomaly.id}.${anomaly.version}`,
     source: ANOMALY_SOURCE,
-    type: ANOMALY_DETECTED,
-    time: anomaly.detectedAt,
+    type: detected ? ANOMALY_DETECTED : ANOMALY_UPDATED,
+    time: detected ? anomaly.detectedAt : anomaly.changedAt,
     tenantid: anomaly.tenant,
     ...(anomaly.requestId === null ? {} : { subject: anomaly.requestId }),
     datacontenttype: 'application/json',

@@ -18,6 +18,7 @@ export type JsonObject = Record<string, unknown>;
 
 export const SCHEMA_BASE_URI = 'https://provenant.dev/schemas/';
 export const EVENT_SCHEMA_FILE = 'delegation-event.schema.json';
+export const ANOMALY_SCHEMA_FILE = 'delegation-anomaly.schema.json';
 export const dataSchemaFileOf = (type: string): string => `${type}.data.schema.json`;
 
 /** Version of the Kafka contract described here, not of the package that implements it. */
@@ -143,6 +144,8 @@ export function buildJsonSchemas(): Record<string, JsonObject> {
       toJsonSchema(EVENT_DATA_SCHEMAS[type]),
     );
   }
+  // What the anomaly topic carries, and each line of the NDJSON anomaly export.
+  schemas[ANOMALY_SCHEMA_FILE] = { $schema: JSON_SCHEMA_DIALECT, ...anomalySchema };
   return schemas;
 }
 
@@ -199,7 +202,7 @@ const ANOMALY_RULES = [
 // The anomaly topic's message, from the same zod schema the publisher and the API use.
 const anomalySchema: JsonObject = withLeading(
   {
-    $id: `${SCHEMA_BASE_URI}delegation-anomaly.schema.json`,
+    $id: `${SCHEMA_BASE_URI}${ANOMALY_SCHEMA_FILE}`,
     title: 'Provenant anomaly (structured-mode CloudEvent 1.0)',
     description:
       'An anomaly Provenant detected in a delegation chain, published once it is stored. Delivery is at least ' +

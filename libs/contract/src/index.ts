@@ -10,5 +10,4 @@ export * from './events/principal-changed.schema';
 export * from './topics';
 export * from './anomaly-message.schema';
 export * from './unstorable-text';
-export * from './record-key';
 export * from './lifecycle-authorities';

@@ -1,9 +1,8 @@
+import { PRINCIPAL_KINDS } from '@app/graph';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './limits';
 
-export const PRINCIPAL_KINDS = ['human', 'agent', 'service', 'tool', 'workload'] as const;
 export const principalKindSchema = z.enum(PRINCIPAL_KINDS);
-export type PrincipalKind = z.infer<typeof principalKindSchema>;
 
 /**
  * PostgreSQL's btree indexes refuse entries over about 2.7 kB, so every identifier that is

@@ -36,6 +36,29 @@ describe('deadLetterOf', () => {
     expect(headers['x-provenant-offset']).toBe('41');
   });
 
+  it('redacts every format the detector knows, in the value and in copied headers', () => {
+    const header = Buffer.from('{ "alg": "ES256", "typ": "JWT" }').toString('base64url');
+    const spacedJwt = `${header}.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz`;
+    const github = `ghp_${'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6'}`;
+    const awsKeyId = 'AKIAQ3EGRTYUJ5KLMNOP';
+    const value = Buffer.from(
+      `{"data":{"reason":"${spacedJwt}","url":"/cb?access_token=s3cr3t-v4lue"`,
+    );
+    const row = deadLetterOf(
+      message(value, { 'x-upstream-auth': `token ${github}`, 'x-aws': awsKeyId }),
+      { code: 'INVALID_JSON', message: 'the value is not valid JSON' },
+    );
+    const text = row.value!.toString('latin1');
+    for (const secret of [spacedJwt, 's3cr3t-v4lue']) {
+      expect(text).not.toContain(secret);
+      expect(text).toContain(fingerprintOf(secret));
+    }
+    const headers = headersOf(row);
+    expect(headers['x-upstream-auth']).toBe(`token ${fingerprintOf(github)}`);
+    expect(headers['x-aws']).toBe(fingerprintOf(awsKeyId));
+    expect(headers['x-provenant-redacted']).toBe('true');
+  });
+
   it('keeps a message without credentials byte for byte, without the redacted header', () => {
     const value = Buffer.from('{"oops');
     const row = deadLetterOf(message(value, { 'content-type': 'application/json' }), {

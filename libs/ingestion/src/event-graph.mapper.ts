@@ -1,4 +1,5 @@
-import { tokenKeyOf, type DelegationEvent, type PrincipalRef, type TokenRef } from '@app/contract';
+import { tokenKeyOf } from '@app/graph';
+import { type DelegationEvent, type PrincipalRef, type TokenRef } from '@app/contract';
 
 import type {
   AnomalyRow,

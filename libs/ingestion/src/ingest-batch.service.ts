@@ -1,18 +1,24 @@
-import { evaluateAnomalies, evaluateEventClaims, type AnomalyPolicy } from '@app/anomalies';
+import {
+  ANOMALY_RULES,
+  evaluateAnomalies,
+  evaluateEventClaims,
+  type AnomalyPolicy,
+} from '@app/anomalies';
 import {
   classifyStorageFailure,
+  DatabaseService,
   EventStoreRepository,
   RequestGraphRepository,
-  SYSTEM_SCOPE,
   TransientStorageError,
   type AnomalyRow,
   type DeadLetterHeader,
   type DeadLetterRow,
   type EventGraph,
+  type StoreBatchResult,
   type StoredAnomaly,
+  type Transaction,
 } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { deadLetterOf } from './dead-letter';
 import type { DecodeError } from './decode-error';
 import type { EventDecoder, RawMessage } from './event-decoder';
@@ -36,7 +42,7 @@ export interface IngestBatchResult {
   duplicates: number;
   /** Every refused message, recorded for the dead-letter topic. */
   rejected: RejectedMessage[];
-  /** Anomalies raised for the first time, queued for publishing. */
+  /** Anomalies raised for the first time, reopened or withdrawn, queued for publishing. */
   anomalies: StoredAnomaly[];
   /** Dead letters recorded for the first time (re-read messages are recorded once). */
   deadLettered: number;
@@ -49,11 +55,14 @@ interface Candidate {
   repeats: IncomingMessage[];
 }
 
+/** The rules that judge requests: only their verdicts are withdrawn when no longer found. */
+const REQUEST_RULE_NAMES = ANOMALY_RULES.map((rule) => rule.rule);
+
 const eventKey = (graph: EventGraph): string => `${graph.event.source}\u0000${graph.event.ceId}`;
 
 /**
  * One batch, one use case: decode every message, store the valid ones and record the refused
- * ones in one transaction. No message can hold the others back: a transient failure
+ * ones in one transaction, which this use case opens and hands to each repository. No message can hold the others back: a transient failure
  * (connection, deadlock) is thrown as `TransientStorageError` for the caller to retry the
  * whole batch; any other failure is narrowed down by splitting the batch until the
  * message(s) behind it are found, and those are dead-lettered while the rest is stored.
@@ -61,6 +70,7 @@ const eventKey = (graph: EventGraph): string => `${graph.event.source}\u0000${gr
 @Injectable()
 export class IngestBatchService {
   constructor(
+    private readonly database: DatabaseService,
     private readonly store: EventStoreRepository,
     private readonly graphs: RequestGraphRepository,
   ) {}
@@ -119,9 +129,10 @@ export class IngestBatchService {
       deadLetterOf(message, error),
     );
     try {
-      const outcome = await this.store.storeBatch(
-        { graphs: candidates.map((candidate) => candidate.graph), deadLetters },
-        (client, fresh) => this.detectAnomalies(client, fresh, policy),
+      const outcome = await this.storeInOneTransaction(
+        candidates.map((candidate) => candidate.graph),
+        deadLetters,
+        policy,
       );
       result.stored += outcome.stored.length;
       result.duplicates += outcome.duplicates;
@@ -153,27 +164,54 @@ export class IngestBatchService {
   }
 
   /**
-   * Re-evaluates every request the new facts touch: their own requests, and those a late
-   * revocation or lifecycle change reaches. Rules are monotone, so this converges on the
-   * same anomalies whatever the arrival order.
+   * The batch's events, its dead letters and the anomalies they raise (the events' own and
+   * the rules' findings on every request the new facts touch) commit together or not at all.
    */
-  private async detectAnomalies(
-    client: PoolClient,
+  private async storeInOneTransaction(
+    graphs: EventGraph[],
+    deadLetters: DeadLetterRow[],
+    policy: AnomalyPolicy,
+  ): Promise<StoreBatchResult & { anomalies: StoredAnomaly[] }> {
+    if (graphs.length === 0 && deadLetters.length === 0)
+      return { stored: [], duplicates: 0, anomalies: [], deadLettered: 0 };
+    return this.database.transaction(async (tx) => {
+      const written = await this.store.storeBatch(tx, { graphs, deadLetters });
+      const judged =
+        written.stored.length > 0
+          ? await this.judgeRequests(tx, written.stored, policy)
+          : { found: [], evaluated: [] };
+      const anomalies = await this.store.recordVerdicts(tx, {
+        found: [...written.stored.flatMap((graph) => graph.anomalies), ...judged.found],
+        evaluated: judged.evaluated,
+        rules: REQUEST_RULE_NAMES,
+      });
+      return { ...written, anomalies };
+    });
+  }
+
+  /**
+   * Judges again every request the new facts touch: their own requests, and those a late
+   * revocation or lifecycle change reaches. What the rules find on a request's facts is its
+   * verdict: anomalies found are open, those no longer found are withdrawn, so the open set
+   * converges whatever the arrival order.
+   */
+  private async judgeRequests(
+    tx: Transaction,
     fresh: EventGraph[],
     policy: AnomalyPolicy,
-  ): Promise<AnomalyRow[]> {
+  ): Promise<{ found: AnomalyRow[]; evaluated: string[] }> {
     const requestIds = new Set<string>();
     for (const graph of fresh) if (graph.event.requestId) requestIds.add(graph.event.requestId);
     const changed = fresh.flatMap((graph) => graph.changes.map((change) => change.principal));
     const revoked = fresh.flatMap((graph) =>
       graph.tokens.filter((token) => token.revokedAt !== null).map((token) => token.key),
     );
-    for (const requestId of await this.graphs.requestsAffectedBy(client, changed, revoked))
+    for (const requestId of await this.graphs.requestsAffectedBy(tx, changed, revoked))
       requestIds.add(requestId);
-    const loaded = await this.graphs.load(SYSTEM_SCOPE, [...requestIds], {
-      client,
-      forRules: true,
-    });
-    return [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy));
+    const loaded = await this.graphs.loadForRules(tx, [...requestIds]);
+    return {
+      found: [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy)),
+      evaluated: [...loaded.keys()],
+    };
   }
 }

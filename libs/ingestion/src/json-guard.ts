@@ -1,5 +1,5 @@
 import { UNSTORABLE_TEXT } from '@app/contract';
-import { scrubString, type CredentialFinding } from './credential-scrubber';
+import { scrubStrings, type CredentialFinding } from './credential-scrubber';
 
 /** Keys that could reach an object's prototype if anything downstream merged them. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -18,10 +18,17 @@ const unstorable = (path: string): GuardResult => ({
  * Walks parsed JSON once, iteratively (a hostile document cannot exhaust the stack):
  * rejects prototype-polluting keys, nesting deeper than `maxDepth` and text the database
  * cannot store, and replaces every raw credential in a string value, in place, by its
- * fingerprint.
+ * fingerprint. Values and keys are scanned for credentials together, after the walk, as
+ * one text; a credential used as a key refuses the document.
  */
 export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): GuardResult {
   const findings: CredentialFinding[] = [];
+  // The strings to scan: values (with where they are held) first, then keys.
+  const texts: string[] = [];
+  const paths: string[] = [];
+  const holders: Array<{ holder: Record<string | number, unknown>; key: string | number }> = [];
+  const keyPaths: string[] = [];
+  const keys: string[] = [];
   const stack: Array<{
     holder: Record<string, unknown> | unknown[];
     key: string | number;
@@ -35,8 +42,9 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
     const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
       if (UNSTORABLE_TEXT.test(value)) return unstorable(path);
-      const scrubbed = scrubString(value, path, findings);
-      if (scrubbed !== value) (holder as Record<string | number, unknown>)[key] = scrubbed;
+      texts.push(value);
+      paths.push(path);
+      holders.push({ holder: holder as Record<string | number, unknown>, key });
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -63,14 +71,8 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
         };
       }
       if (UNSTORABLE_TEXT.test(child)) return unstorable(path);
-      const scrubbedKey = scrubString(child, childPath, findings);
-      if (scrubbedKey !== child) {
-        return {
-          ok: false,
-          code: 'FORBIDDEN_KEY',
-          message: `a raw credential used as a key at ${path || '(root)'}`,
-        };
-      }
+      keys.push(child);
+      keyPaths.push(path);
       stack.push({
         holder: value as Record<string, unknown>,
         key: child,
@@ -78,6 +80,21 @@ export function guardJson(root: unknown, maxDepth: number, pathPrefix = ''): Gua
         path: childPath,
       });
     }
+  }
+  if (texts.length + keys.length === 0) return { ok: true, findings };
+
+  const scrubbed = scrubStrings([...texts, ...keys], [...paths, ...keyPaths], findings);
+  for (let i = 0; i < keys.length; i++) {
+    if (scrubbed[texts.length + i] !== keys[i]) {
+      return {
+        ok: false,
+        code: 'FORBIDDEN_KEY',
+        message: `a raw credential used as a key at ${keyPaths[i] || '(root)'}`,
+      };
+    }
+  }
+  for (let i = 0; i < texts.length; i++) {
+    if (scrubbed[i] !== texts[i]) holders[i].holder[holders[i].key] = scrubbed[i];
   }
   return { ok: true, findings };
 }

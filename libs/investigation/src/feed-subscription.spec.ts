@@ -1,4 +1,5 @@
-import { tenantScope, type StoredAnomaly, type TenantScope } from '@app/persistence';
+import { tenantScope, type TenantScope } from '@app/graph';
+import { type StoredAnomaly } from '@app/persistence';
 import { FeedSubscription, type FeedReader } from './feed-subscription';
 
 const anomaly = (seq: number, tenant = 'acme', severity: StoredAnomaly['severity'] = 'HIGH') =>
@@ -14,6 +15,11 @@ const anomaly = (seq: number, tenant = 'acme', severity: StoredAnomaly['severity
     details: {},
     detectedAt: new Date(0),
     feedSeq: String(seq),
+    verdict: 'OPEN',
+    verdictReason: null,
+    triage: 'NEW',
+    version: 1,
+    changedAt: new Date(0),
   }) satisfies StoredAnomaly;
 
 /** A store holding `published`, read the way the repository does (after, in order). */

@@ -1,5 +1,5 @@
-import { AnomalyRepository, type StoredAnomaly, type TenantScope } from '@app/persistence';
-import { SEVERITIES, type Severity } from '@app/contract';
+import { scopeSees, severityRank, type Severity, type TenantScope } from '@app/graph';
+import type { StoredAnomaly } from '@app/persistence';
 
 export interface FeedSubscriptionOptions {
   scope: TenantScope;
@@ -45,7 +45,7 @@ export class FeedSubscription implements AsyncIterableIterator<StoredAnomaly> {
   ) {
     this.replaying = options.after !== undefined;
     this.last = BigInt(options.after ?? head);
-    this.minRank = options.minSeverity ? SEVERITIES.indexOf(options.minSeverity) : 0;
+    this.minRank = options.minSeverity ? severityRank(options.minSeverity) : 0;
   }
 
   /** A newly published anomaly (any tenant's: filtered here). */
@@ -61,10 +61,7 @@ export class FeedSubscription implements AsyncIterableIterator<StoredAnomaly> {
   }
 
   private wanted(anomaly: StoredAnomaly): boolean {
-    return (
-      AnomalyRepository.visibleTo(this.options.scope, anomaly) &&
-      SEVERITIES.indexOf(anomaly.severity) >= this.minRank
-    );
+    return scopeSees(this.options.scope, anomaly) && severityRank(anomaly.severity) >= this.minRank;
   }
 
   async next(): Promise<IteratorResult<StoredAnomaly>> {

@@ -1,4 +1,10 @@
 import {
+  type PrincipalView,
+  type RequestGraph,
+  type TenantScope,
+  type TokenView,
+} from '@app/graph';
+import {
   AnomalyRepository,
   PrincipalRepository,
   RequestGraphRepository,
@@ -6,12 +12,8 @@ import {
   type ActionQuery,
   type AnomalyQuery,
   type PrincipalIdentity,
-  type PrincipalView,
-  type RequestGraph,
   type StoredAnomaly,
-  type TenantScope,
   type TokenTreeRow,
-  type TokenView,
 } from '@app/persistence';
 import { reconstruct, type Provenance } from '@app/provenance';
 import { Injectable } from '@nestjs/common';
@@ -40,13 +42,13 @@ export class InvestigationService {
     return (await this.provenanceOf(scope, [requestId])).get(requestId) ?? null;
   }
 
-  /** Many requests at once (batched by the API's data loader). */
+  /** Many requests in the same few queries (the API asks for a page of a principal's hops). */
   async provenanceOf(
     scope: TenantScope,
     requestIds: readonly string[],
   ): Promise<Map<string, ProvenanceAnswer>> {
     const [graphs, anomalies] = await Promise.all([
-      this.graphs.load(scope, requestIds),
+      this.graphs.loadVisible(scope, requestIds),
       this.anomalies.forRequests(scope, requestIds),
     ]);
     const answers = new Map<string, ProvenanceAnswer>();

@@ -1,9 +1,12 @@
-import { Kafka, logLevel, type IHeaders, type LogEntry } from 'kafkajs';
+import type { KafkaSecurity } from '@app/config';
+import { Kafka, logLevel, type IHeaders, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
+  /** TLS and SASL, as configured (`kafkaSecurity(config)`); `{}` is plain TCP. */
+  security: KafkaSecurity;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -16,9 +19,18 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 /** A kafkajs client whose own logs go through the process's JSON logger. */
 export function createKafka(options: KafkaClientOptions, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
+  const { ssl, sasl } = options.security;
+  if (typeof ssl === 'object' && !ssl.rejectUnauthorized) {
+    kafkaLogger.warn(
+      { clientId: options.clientId },
+      "TLS without verifying the brokers' certificates: anyone on the path can read and alter the traffic",
+    );
+  }
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ssl,
+    sasl: sasl && saslOptions(sasl),
     logLevel: logLevel.WARN,
     retry: { initialRetryTime: 200, retries: 8 },
     logCreator:
@@ -28,6 +40,22 @@ export function createKafka(options: KafkaClientOptions, logger: Logger): Kafka 
         kafkaLogger[LEVELS[level] ?? 'info'](rest, message);
       },
   });
+}
+
+/** kafkajs types each mechanism apart. */
+function saslOptions({
+  mechanism,
+  username,
+  password,
+}: NonNullable<KafkaSecurity['sasl']>): SASLOptions {
+  switch (mechanism) {
+    case 'plain':
+      return { mechanism, username, password };
+    case 'scram-sha-256':
+      return { mechanism, username, password };
+    case 'scram-sha-512':
+      return { mechanism, username, password };
+  }
 }
 
 /** Header values as strings (first value of a repeated header), names in lower case. */

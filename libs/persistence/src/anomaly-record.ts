@@ -1,17 +1,20 @@
-import type { SeverityValue, StoredAnomaly } from './graph-rows';
+import type { AnomalyTriage, AnomalyVerdict, Severity } from '@app/graph';
+import type { Anomaly as AnomalyModel } from './generated/prisma/client';
+import type { StoredAnomaly } from './graph-rows';
 
 /**
- * An anomalies row as selected by ANOMALY_COLUMNS, and its domain shape. The ids come back as
- * text under their own names: sort by the table's columns (`anomalies.id`), never by the
- * output names, or "10" sorts before "8".
+ * An anomalies row as the set-based statements select it (ANOMALY_COLUMNS) or as Prisma
+ * reads it, and its domain shape. The SQL ids come back as text under their own names:
+ * sort by the table's columns (`anomalies.id`), never by the output names, or "10" sorts
+ * before "8".
  */
 export const ANOMALY_COLUMNS =
-  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at, feed_seq::text';
+  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at, feed_seq::text, verdict, verdict_reason, triage, version, changed_at';
 
 export interface AnomalyRecord {
   id: string;
   rule: string;
-  severity: SeverityValue;
+  severity: Severity;
   request_id: string | null;
   tenant: string;
   target_tenant: string | null;
@@ -20,6 +23,11 @@ export interface AnomalyRecord {
   details: unknown;
   detected_at: Date;
   feed_seq: string | null;
+  verdict: AnomalyVerdict;
+  verdict_reason: string | null;
+  triage: AnomalyTriage;
+  version: number;
+  changed_at: Date;
 }
 
 export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
@@ -34,4 +42,28 @@ export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
   details: row.details,
   detectedAt: row.detected_at,
   feedSeq: row.feed_seq,
+  verdict: row.verdict,
+  verdictReason: row.verdict_reason,
+  triage: row.triage,
+  version: row.version,
+  changedAt: row.changed_at,
+});
+
+export const fromAnomalyModel = (row: AnomalyModel): StoredAnomaly => ({
+  id: row.id.toString(),
+  rule: row.rule,
+  severity: row.severity,
+  requestId: row.requestId,
+  tenant: row.tenant,
+  targetTenant: row.targetTenant,
+  dedupeKey: row.dedupeKey,
+  summary: row.summary,
+  details: row.details,
+  detectedAt: row.detectedAt,
+  feedSeq: row.feedSeq?.toString() ?? null,
+  verdict: row.verdict,
+  verdictReason: row.verdictReason,
+  triage: row.triage,
+  version: row.version,
+  changedAt: row.changedAt,
 });

@@ -1,12 +1,13 @@
+import { severitiesFrom, type Severity, type TenantScope } from '@app/graph';
 import { Injectable } from '@nestjs/common';
+import { fromAnomalyModel } from './anomaly-record';
 import { DatabaseService } from './database.service';
-import type { SeverityValue, StoredAnomaly } from './graph-rows';
-import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
-import { scopeParam, type TenantScope } from './tenant-scope';
+import type { Prisma } from './generated/prisma/client';
+import type { StoredAnomaly } from './graph-rows';
 
 export interface AnomalyQuery {
   rules?: string[];
-  minSeverity?: SeverityValue;
+  minSeverity?: Severity;
   requestId?: string;
   since?: Date;
   until?: Date;
@@ -15,95 +16,71 @@ export interface AnomalyQuery {
   limit: number;
 }
 
-const SEVERITY_ORDER: SeverityValue[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+/** What a scope may see: raised in one of its tenants, or against one. */
+function visibleIn(scope: TenantScope): Prisma.AnomalyWhereInput {
+  if (scope.kind === 'system') return {};
+  const tenants = [...scope.tenants];
+  return { OR: [{ tenant: { in: tenants } }, { targetTenant: { in: tenants } }] };
+}
 
-/** Anomalies a scope may see: raised in one of its tenants, or against one. */
+/**
+ * Anomalies a scope may see. Plain indexed lookups and listings: Prisma, typed from
+ * schema.prisma (the anomalies are written with the batch, in set-based SQL, by the event store).
+ */
 @Injectable()
 export class AnomalyRepository {
   constructor(private readonly database: DatabaseService) {}
 
   async list(scope: TenantScope, query: AnomalyQuery): Promise<StoredAnomaly[]> {
-    const severities = query.minSeverity
-      ? SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(query.minSeverity))
-      : null;
-    const { rows } = await this.database.pool.query<AnomalyRecord>(
-      `SELECT ${ANOMALY_COLUMNS}
-       FROM anomalies
-       WHERE ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
-         AND ($2::text[] IS NULL OR rule = ANY($2::text[]))
-         AND ($3::severity[] IS NULL OR severity = ANY($3::severity[]))
-         AND ($4::text IS NULL OR request_id = $4)
-         AND ($5::timestamptz IS NULL OR detected_at >= $5)
-         AND ($6::timestamptz IS NULL OR detected_at < $6)
-         AND ($7::bigint IS NULL OR id < $7::bigint)
-       ORDER BY anomalies.id DESC
-       LIMIT $8`,
-      [
-        scopeParam(scope),
-        query.rules ?? null,
-        severities,
-        query.requestId ?? null,
-        query.since ?? null,
-        query.until ?? null,
-        query.beforeId ?? null,
-        query.limit,
-      ],
-    );
-    return rows.map(toAnomaly);
+    const rows = await this.database.prisma.anomaly.findMany({
+      where: {
+        AND: [
+          visibleIn(scope),
+          {
+            rule: query.rules ? { in: query.rules } : undefined,
+            severity: query.minSeverity ? { in: severitiesFrom(query.minSeverity) } : undefined,
+            requestId: query.requestId,
+            detectedAt: { gte: query.since, lt: query.until },
+            id: query.beforeId !== undefined ? { lt: BigInt(query.beforeId) } : undefined,
+          },
+        ],
+      },
+      orderBy: { id: 'desc' },
+      take: query.limit,
+    });
+    return rows.map(fromAnomalyModel);
   }
 
   async forRequests(
     scope: TenantScope,
     requestIds: readonly string[],
   ): Promise<Map<string, StoredAnomaly[]>> {
-    const { rows } = await this.database.pool.query<AnomalyRecord>(
-      `SELECT ${ANOMALY_COLUMNS}
-       FROM anomalies
-       WHERE request_id = ANY($2::text[])
-         AND ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
-       ORDER BY anomalies.id`,
-      [scopeParam(scope), requestIds],
-    );
+    const rows = await this.database.prisma.anomaly.findMany({
+      where: { AND: [visibleIn(scope), { requestId: { in: [...requestIds] } }] },
+      orderBy: { id: 'asc' },
+    });
     const byRequest = new Map<string, StoredAnomaly[]>();
     for (const row of rows) {
-      const list = byRequest.get(row.request_id!) ?? [];
-      list.push(toAnomaly(row));
-      byRequest.set(row.request_id!, list);
+      const list = byRequest.get(row.requestId!) ?? [];
+      list.push(fromAnomalyModel(row));
+      byRequest.set(row.requestId!, list);
     }
     return byRequest;
   }
 
   /** The last position of the live feed (0 when nothing was published yet). */
   async feedHead(): Promise<string> {
-    const { rows } = await this.database.pool.query<{ head: string }>(
-      'SELECT coalesce(max(feed_seq), 0)::text AS head FROM anomalies',
-    );
-    return rows[0]?.head ?? '0';
+    const { _max } = await this.database.prisma.anomaly.aggregate({ _max: { feedSeq: true } });
+    return (_max.feedSeq ?? 0n).toString();
   }
 
   /** Published anomalies the scope may see, after feed position `after`, in feed order. */
   async feedAfter(scope: TenantScope, after: string, limit: number): Promise<StoredAnomaly[]> {
-    const { rows } = await this.database.pool.query<AnomalyRecord>(
-      `SELECT ${ANOMALY_COLUMNS}
-       FROM anomalies
-       WHERE feed_seq > $2::bigint
-         AND ($1::text[] IS NULL OR tenant = ANY($1::text[]) OR target_tenant = ANY($1::text[]))
-       ORDER BY anomalies.feed_seq
-       LIMIT $3`,
-      [scopeParam(scope), after, limit],
-    );
-    return rows.map(toAnomaly);
-  }
-
-  /** Whether the scope may see an anomaly (for pushing live ones to subscribers). */
-  static visibleTo(
-    scope: TenantScope,
-    anomaly: Pick<StoredAnomaly, 'tenant' | 'targetTenant'>,
-  ): boolean {
-    if (scope.kind === 'system') return true;
-    return (
-      scope.tenants.includes(anomaly.tenant) ||
-      (anomaly.targetTenant !== null && scope.tenants.includes(anomaly.targetTenant))
-    );
+    const rows = await this.database.prisma.anomaly.findMany({
+      where: { AND: [visibleIn(scope), { feedSeq: { gt: BigInt(after) } }] },
+      orderBy: { feedSeq: 'asc' },
+      take: limit,
+    });
+    return rows.map(fromAnomalyModel);
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
+import { transactionOn, type Transaction } from './transaction';
 
 export interface DatabaseOptions {
   url: string;
@@ -49,18 +50,19 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   /**
-   * Runs `work` in one transaction on one connection; rolls back on any error. A connection
-   * the server drops while it is checked out emits `error` on the client: handled here (the
-   * pending query fails and the caller decides), and the broken client is discarded.
+   * Runs `work` in one transaction on one connection; rolls back on any error. `work` passes
+   * the handle to the repositories that must read or write inside it. A connection the server
+   * drops while it is checked out emits `error` on the client: handled here (the pending query
+   * fails and the caller decides), and the broken client is discarded.
    */
-  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     const onError = (error: Error) => (broken = error);
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      const result = await work(transactionOn(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {

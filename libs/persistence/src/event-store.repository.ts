@@ -1,33 +1,30 @@
 import { Injectable } from '@nestjs/common';
+import type { AnomalyChangeKind } from '@app/graph';
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import { clientOf, type Transaction } from './transaction';
 import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
 import { encodeHeaders } from './dead-letter-headers';
-import { recordKey } from '@app/contract';
-import { DatabaseService } from './database.service';
+import {
+  batchRows,
+  PRINCIPALS_ON_CONFLICT,
+  REQUESTS_ON_CONFLICT,
+  TOKENS_ON_CONFLICT,
+} from './batch-rows';
 import type {
   AnomalyRow,
   DeadLetterRow,
   EventGraph,
-  PrincipalKey,
   PrincipalRow,
   StoredAnomaly,
   TokenRow,
 } from './graph-rows';
-
-/**
- * Runs inside the batch's transaction once its rows are written, and returns the
- * anomalies the new facts reveal; they commit (or roll back) with the batch.
- */
-export type AfterStore = (client: PoolClient, stored: EventGraph[]) => Promise<AnomalyRow[]>;
 
 export interface StoreBatchResult {
   /** Events new to the store, in input order. */
   stored: EventGraph[];
   /** Events already stored before (same source and id): they changed nothing. */
   duplicates: number;
-  /** Anomalies this batch raised for the first time (queued in the outbox for publishing). */
-  anomalies: StoredAnomaly[];
   /** Dead letters recorded for the first time (a re-read message is recorded once). */
   deadLettered: number;
 }
@@ -38,58 +35,6 @@ export interface BatchToStore {
 }
 
 const eventKey = (source: string, ceId: string): string => `${source}\u0000${ceId}`;
-const principalKey = (p: PrincipalKey): string =>
-  `${p.reporter}\u0000${p.tenant}\u0000${p.issuer}\u0000${p.subject}`;
-
-/**
- * Merges the descriptions of one token a reporter gave several times in a batch: first
- * value wins. Different reporters' descriptions are different records, never merged.
- */
-function mergeTokens(rows: TokenRow[]): TokenRow[] {
-  const merged = new Map<string, TokenRow>();
-  for (const row of rows) {
-    const record = recordKey(row.reporter, row.key);
-    const seen = merged.get(record);
-    if (!seen) {
-      merged.set(record, { ...row });
-      continue;
-    }
-    for (const field of [
-      'issuer',
-      'jti',
-      'fingerprint',
-      'issuedAt',
-      'expiresAt',
-      'claims',
-      'parentKey',
-      'actorTokenKey',
-      'revokeReason',
-    ] as const) {
-      if (seen[field] === null || seen[field] === undefined)
-        (seen as unknown as Record<string, unknown>)[field] = row[field];
-    }
-    if (seen.audience.length === 0) seen.audience = row.audience;
-    if (seen.scopes.length === 0) seen.scopes = row.scopes;
-    if (
-      row.revokedAt &&
-      (!seen.revokedAt || Date.parse(row.revokedAt) < Date.parse(seen.revokedAt))
-    ) {
-      seen.revokedAt = row.revokedAt;
-    }
-  }
-  return [...merged.values()];
-}
-
-function distinctPrincipals(rows: PrincipalRow[]): PrincipalRow[] {
-  const byKey = new Map<string, PrincipalRow>();
-  for (const row of rows) {
-    const seen = byKey.get(principalKey(row));
-    if (!seen) byKey.set(principalKey(row), row);
-    else if (!seen.displayName && row.displayName) seen.displayName = row.displayName;
-  }
-  return [...byKey.values()];
-}
-
 const json = (value: unknown): string => JSON.stringify(value);
 
 // A dedupe key is built from ids of up to 512 bytes each; a long one is stored as its hash
@@ -100,44 +45,53 @@ const boundedDedupeKey = (key: string): string =>
     ? key
     : `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 
+export const WITHDRAWN_REASON =
+  'the facts stored since no longer show it: the rules, judging the request again, did not find it';
+export const REOPENED_REASON = 'the facts stored since show it again';
+
+/** What the rules found after a batch, and which requests they judged again (and why). */
+export interface Verdicts {
+  found: AnomalyRow[];
+  /** The requests judged again: an open anomaly of theirs not found again is withdrawn. */
+  evaluated: string[];
+  /** The rules that judge requests: only their anomalies are withdrawn when not found. */
+  rules: readonly string[];
+}
+
 /**
- * Writes batches of events into the append-only ledger and the provenance graph, in one
- * transaction per batch and a fixed number of statements whatever the batch size.
+ * Writes batches of events into the append-only ledger and the provenance graph, inside the
+ * caller's transaction and in a fixed number of statements whatever the batch size.
  * Idempotent: an event already in the ledger (same source and id) adds nothing.
  */
 @Injectable()
 export class EventStoreRepository {
-  constructor(private readonly database: DatabaseService) {}
-
+  /**
+   * Records the refused messages and stores the events new to the ledger with the graph rows
+   * they add. Their anomalies are not stored here: the caller adds the rules' findings and
+   * records them all at once with `insertAnomalies`, in the same transaction.
+   */
   async storeBatch(
+    tx: Transaction,
     { graphs, deadLetters }: BatchToStore,
-    afterStore?: AfterStore,
   ): Promise<StoreBatchResult> {
-    if (graphs.length === 0 && deadLetters.length === 0)
-      return { stored: [], duplicates: 0, anomalies: [], deadLettered: 0 };
-    return this.database.transaction(async (client) => {
-      const deadLettered = await this.insertDeadLetters(client, deadLetters);
-      if (graphs.length === 0) return { stored: [], duplicates: 0, anomalies: [], deadLettered };
-      const fresh = await this.insertEvents(client, graphs);
-      const stored = graphs.filter((graph) =>
-        fresh.has(eventKey(graph.event.source, graph.event.ceId)),
-      );
-      const withIds = <T extends { source: string; ceId: string }>(rows: T[]) =>
-        rows.map((row) => ({ ...row, eventId: fresh.get(eventKey(row.source, row.ceId)) }));
+    const client = clientOf(tx);
+    const deadLettered = await this.insertDeadLetters(client, deadLetters);
+    if (graphs.length === 0) return { stored: [], duplicates: 0, deadLettered };
+    const fresh = await this.insertEvents(client, graphs);
+    const stored = graphs.filter((graph) =>
+      fresh.has(eventKey(graph.event.source, graph.event.ceId)),
+    );
+    const withIds = <T extends { source: string; ceId: string }>(rows: T[]) =>
+      rows.map((row) => ({ ...row, eventId: fresh.get(eventKey(row.source, row.ceId)) }));
 
-      type ListKey = Exclude<keyof EventGraph, 'event'>;
-      const all = <K extends ListKey>(key: K): EventGraph[K] =>
-        stored.flatMap((graph) => graph[key] as unknown[]) as EventGraph[K];
-      await this.upsertPrincipals(client, distinctPrincipals(all('principals')));
-      await this.upsertTokens(client, mergeTokens(all('tokens')));
-      await this.upsertRequests(client, all('requests'));
-      await this.insertExchanges(client, withIds(all('exchanges')));
-      await this.insertHops(client, withIds(all('hops')));
-      await this.insertChanges(client, withIds(all('changes')));
-      const derived = afterStore && stored.length > 0 ? await afterStore(client, stored) : [];
-      const anomalies = await this.insertAnomalies(client, [...all('anomalies'), ...derived]);
-      return { stored, duplicates: graphs.length - stored.length, anomalies, deadLettered };
-    });
+    const rows = batchRows(stored);
+    await this.upsertPrincipals(client, rows.principals);
+    await this.upsertTokens(client, rows.tokens);
+    await this.upsertRequests(client, rows.requests);
+    await this.insertExchanges(client, withIds(rows.exchanges));
+    await this.insertHops(client, withIds(rows.hops));
+    await this.insertChanges(client, withIds(rows.changes));
+    return { stored, duplicates: graphs.length - stored.length, deadLettered };
   }
 
   /** Records refused messages; returns how many were not recorded before. */
@@ -165,18 +119,26 @@ export class EventStoreRepository {
     return result.rowCount ?? 0;
   }
 
-  /** Inserts the events; returns the ids of those that were not stored before. */
+  /**
+   * Inserts the events and queues the new ones for their place in the ledger (in the same
+   * statement, so in the batch's transaction); returns the ids of those not stored before.
+   */
   private async insertEvents(
     client: PoolClient,
     graphs: EventGraph[],
   ): Promise<Map<string, string>> {
     const { rows } = await client.query<{ id: string; source: string; ce_id: string }>(
-      `INSERT INTO events (source, ce_id, type, tenant, target_tenant, request_id, time, traceparent, data, topic, partition, "offset")
-       SELECT e.source, e."ceId", e.type, e.tenant, e."targetTenant", e."requestId", e.time, e.traceparent, e.data, e.topic, e.partition, e."offset"
-       FROM jsonb_to_recordset($1::jsonb) AS e(source text, "ceId" text, type text, tenant text, "targetTenant" text,
-            "requestId" text, time timestamptz, traceparent text, data jsonb, topic text, partition int, "offset" bigint)
-       ON CONFLICT (source, ce_id) DO NOTHING
-       RETURNING id, source, ce_id`,
+      `WITH inserted AS (
+         INSERT INTO events (source, ce_id, type, tenant, target_tenant, request_id, time, traceparent, data, topic, partition, "offset")
+         SELECT e.source, e."ceId", e.type, e.tenant, e."targetTenant", e."requestId", e.time, e.traceparent, e.data, e.topic, e.partition, e."offset"
+         FROM jsonb_to_recordset($1::jsonb) AS e(source text, "ceId" text, type text, tenant text, "targetTenant" text,
+              "requestId" text, time timestamptz, traceparent text, data jsonb, topic text, partition int, "offset" bigint)
+         ON CONFLICT (source, ce_id) DO NOTHING
+         RETURNING id, source, ce_id
+       ), queued AS (
+         INSERT INTO ledger_queue (event_id) SELECT id FROM inserted
+       )
+       SELECT id::text, source, ce_id FROM inserted`,
       [json(graphs.map((graph) => graph.event))],
     );
     return new Map(rows.map((row) => [eventKey(row.source, row.ce_id), row.id]));
@@ -189,8 +151,7 @@ export class EventStoreRepository {
        SELECT p.reporter, p.tenant, p.issuer, p.subject, p.kind::principal_kind, p."displayName"
        FROM jsonb_to_recordset($1::jsonb) AS p(reporter text, tenant text, issuer text, subject text, kind text, "displayName" text)
        ORDER BY 1, 2, 3, 4
-       ON CONFLICT (reporter, tenant, issuer, subject) DO UPDATE SET display_name = EXCLUDED.display_name
-       WHERE principals.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL`,
+       ${PRINCIPALS_ON_CONFLICT}`,
       [json(rows)],
     );
   }
@@ -207,19 +168,7 @@ export class EventStoreRepository {
             audience jsonb, scopes jsonb, "issuedAt" timestamptz, "expiresAt" timestamptz, claims jsonb,
             "parentKey" text, "actorTokenKey" text, "revokedAt" timestamptz, "revokeReason" text)
        ORDER BY t.reporter, t.key
-       ON CONFLICT (reporter, key) DO UPDATE SET
-         issuer = COALESCE(tokens.issuer, EXCLUDED.issuer),
-         jti = COALESCE(tokens.jti, EXCLUDED.jti),
-         fingerprint = COALESCE(tokens.fingerprint, EXCLUDED.fingerprint),
-         audience = CASE WHEN cardinality(tokens.audience) = 0 THEN EXCLUDED.audience ELSE tokens.audience END,
-         scopes = CASE WHEN cardinality(tokens.scopes) = 0 THEN EXCLUDED.scopes ELSE tokens.scopes END,
-         issued_at = COALESCE(tokens.issued_at, EXCLUDED.issued_at),
-         expires_at = COALESCE(tokens.expires_at, EXCLUDED.expires_at),
-         claims = COALESCE(tokens.claims, EXCLUDED.claims),
-         parent_key = COALESCE(tokens.parent_key, EXCLUDED.parent_key),
-         actor_token_key = COALESCE(tokens.actor_token_key, EXCLUDED.actor_token_key),
-         revoked_at = LEAST(tokens.revoked_at, EXCLUDED.revoked_at),
-         revoke_reason = COALESCE(tokens.revoke_reason, EXCLUDED.revoke_reason)`,
+       ${TOKENS_ON_CONFLICT}`,
       [json(rows)],
     );
   }
@@ -231,9 +180,7 @@ export class EventStoreRepository {
        SELECT r."requestId", min(r.time), max(r.time)
        FROM jsonb_to_recordset($1::jsonb) AS r("requestId" text, time timestamptz)
        GROUP BY r."requestId" ORDER BY 1
-       ON CONFLICT (request_id) DO UPDATE SET
-         first_seen_at = LEAST(requests.first_seen_at, EXCLUDED.first_seen_at),
-         last_seen_at = GREATEST(requests.last_seen_at, EXCLUDED.last_seen_at)`,
+       ${REQUESTS_ON_CONFLICT}`,
       [json(rows)],
     );
   }
@@ -303,26 +250,60 @@ export class EventStoreRepository {
   }
 
   /**
-   * Inserts anomalies not raised before and queues each new one in the outbox, in the same
-   * statement (so in the batch's transaction): none is stored without being published.
+   * Records what the rules found, in one statement (so in the batch's transaction): an
+   * anomaly not raised before is inserted; a withdrawn one found again is reopened; and, for
+   * each request judged again (`evaluated`), an open anomaly of one of `rules` that was not
+   * found again is withdrawn. The reasons quote no fact (the facts that changed the verdict
+   * may be another tenant's). Every change is kept in the anomaly's
+   * history and queued in the outbox (no change is stored without being published); a
+   * changed anomaly leaves the feed until its change is published at the next position.
    */
-  async insertAnomalies(client: PoolClient, rows: AnomalyRow[]): Promise<StoredAnomaly[]> {
-    if (rows.length === 0) return [];
-    const result = await client.query<AnomalyRecord>(
-      `WITH inserted AS (
-         INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
-         SELECT DISTINCT ON (a."dedupeKey") a.rule, a.severity::severity, a."requestId", a.tenant, a."targetTenant",
-                a."dedupeKey", a.summary, a.details
+  async recordVerdicts(tx: Transaction, verdicts: Verdicts): Promise<StoredAnomaly[]> {
+    const { found, evaluated, rules } = verdicts;
+    if (found.length === 0 && evaluated.length === 0) return [];
+    const columns = (alias: string) =>
+      ANOMALY_COLUMNS.split(', ')
+        .map((column) => `${alias}.${column}`)
+        .join(', ');
+    const result = await clientOf(tx).query<AnomalyRecord & { change: AnomalyChangeKind }>(
+      `WITH found AS (
+         SELECT DISTINCT ON (a."dedupeKey") a.*
          FROM jsonb_to_recordset($1::jsonb) AS a(rule text, severity text, "requestId" text, tenant text,
               "targetTenant" text, "dedupeKey" text, summary text, details jsonb)
          ORDER BY a."dedupeKey"
+       ), inserted AS (
+         INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
+         SELECT f.rule, f.severity::severity, f."requestId", f.tenant, f."targetTenant", f."dedupeKey", f.summary, f.details
+         FROM found f ORDER BY f."dedupeKey"
          ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING ${ANOMALY_COLUMNS}
+         RETURNING ${ANOMALY_COLUMNS}, 'DETECTED'::text AS change, NULL::text AS reason
+       ), reopened AS (
+         UPDATE anomalies a SET verdict = 'OPEN', version = a.version + 1, changed_at = now(),
+                verdict_reason = '${REOPENED_REASON}', feed_seq = NULL
+         FROM found f
+         WHERE a.dedupe_key = f."dedupeKey" AND a.verdict = 'WITHDRAWN'
+         RETURNING ${columns('a')}, 'REOPENED'::text AS change, a.verdict_reason AS reason
+       ), withdrawn AS (
+         UPDATE anomalies a SET verdict = 'WITHDRAWN', version = a.version + 1, changed_at = now(),
+                verdict_reason = '${WITHDRAWN_REASON}', feed_seq = NULL
+         WHERE a.request_id = ANY($2::text[]) AND a.rule = ANY($3::text[]) AND a.verdict = 'OPEN'
+           AND NOT EXISTS (SELECT 1 FROM found f WHERE f."dedupeKey" = a.dedupe_key)
+         RETURNING ${columns('a')}, 'WITHDRAWN'::text AS change, a.verdict_reason AS reason
+       ), changed AS (
+         SELECT * FROM inserted UNION ALL SELECT * FROM reopened UNION ALL SELECT * FROM withdrawn
        ), queued AS (
-         INSERT INTO anomaly_outbox (anomaly_id) SELECT id::bigint FROM inserted
+         INSERT INTO anomaly_outbox (anomaly_id) SELECT id::bigint FROM changed ORDER BY 1
+         ON CONFLICT (anomaly_id) DO NOTHING
+       ), history AS (
+         INSERT INTO anomaly_changes (anomaly_id, version, change, reason)
+         SELECT id::bigint, version, change, reason FROM changed
        )
-       SELECT * FROM inserted`,
-      [json(rows.map((row) => ({ ...row, dedupeKey: boundedDedupeKey(row.dedupeKey) })))],
+       SELECT * FROM changed`,
+      [
+        json(found.map((row) => ({ ...row, dedupeKey: boundedDedupeKey(row.dedupeKey) }))),
+        evaluated,
+        [...rules],
+      ],
     );
     return result.rows.map(toAnomaly);
   }

@@ -1,4 +1,4 @@
-import type { Severity } from '@app/contract';
+import type { AnomalyTriage, AnomalyVerdict, Severity } from '@app/graph';
 
 /**
  * The rows one batch of events adds to the provenance graph. Every row names its event by
@@ -98,11 +98,9 @@ export interface PrincipalChangeRow extends EventKey {
   tenant: string;
 }
 
-export type SeverityValue = Severity;
-
 export interface AnomalyRow {
   rule: string;
-  severity: SeverityValue;
+  severity: Severity;
   requestId: string | null;
   tenant: string;
   targetTenant: string | null;
@@ -126,8 +124,18 @@ export interface EventGraph {
 export interface StoredAnomaly extends AnomalyRow {
   id: string;
   detectedAt: Date;
-  /** Position in the live feed once published (`null` until then). */
+  /**
+   * Position in the live feed once published (`null` until then, and again from each change
+   * until the change is published: every change takes the next position).
+   */
   feedSeq: string | null;
+  verdict: AnomalyVerdict;
+  /** Why the verdict changed, once it has. */
+  verdictReason: string | null;
+  triage: AnomalyTriage;
+  /** 1 at detection, one more at every change. */
+  version: number;
+  changedAt: Date;
 }
 
 /** A refused message, recorded with its batch and published to the dead-letter topic. */

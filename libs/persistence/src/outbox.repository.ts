@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
 import { DatabaseService } from './database.service';
+import { clientOf } from './transaction';
 import { decodeHeaders, type EncodedHeader } from './dead-letter-headers';
 import type { DeadLetterRow, StoredAnomaly } from './graph-rows';
 
@@ -34,7 +35,8 @@ export class OutboxRepository {
     limit: number,
     publish: (anomalies: StoredAnomaly[]) => Promise<void>,
   ): Promise<DrainResult> {
-    return this.database.transaction(async (client) => {
+    return this.database.transaction(async (tx) => {
+      const client = clientOf(tx);
       const lock = await client.query<{ ok: boolean }>(
         'SELECT pg_try_advisory_xact_lock($1) AS ok',
         [ANOMALY_FEED_LOCK],
@@ -67,7 +69,8 @@ export class OutboxRepository {
     limit: number,
     publish: (deadLetters: PendingDeadLetter[]) => Promise<void>,
   ): Promise<DrainResult> {
-    return this.database.transaction(async (client) => {
+    return this.database.transaction(async (tx) => {
+      const client = clientOf(tx);
       const { rows } = await client.query<
         Omit<PendingDeadLetter, 'headers'> & { headers: EncodedHeader[] | null }
       >(
@@ -90,13 +93,11 @@ export class OutboxRepository {
 
   /** How much waits to be published, for metrics. */
   async pending(): Promise<{ anomalies: number; deadLetters: number }> {
-    const { rows } = await this.database.pool.query<{ anomalies: string; dead_letters: string }>(
-      `SELECT (SELECT count(*) FROM anomaly_outbox) AS anomalies,
-              (SELECT count(*) FROM dead_letters WHERE published_at IS NULL) AS dead_letters`,
-    );
-    return {
-      anomalies: Number(rows[0]?.anomalies ?? 0),
-      deadLetters: Number(rows[0]?.dead_letters ?? 0),
-    };
+    const { prisma } = this.database;
+    const [anomalies, deadLetters] = await Promise.all([
+      prisma.anomalyOutbox.count(),
+      prisma.deadLetter.count({ where: { publishedAt: null } }),
+    ]);
+    return { anomalies, deadLetters };
   }
 }

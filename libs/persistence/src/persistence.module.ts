@@ -6,6 +6,8 @@ import { AnomalyRepository } from './anomaly.repository';
 import { PrincipalRepository } from './principal.repository';
 import { TokenRepository } from './token.repository';
 import { OutboxRepository } from './outbox.repository';
+import { LedgerRepository } from './ledger.repository';
+import { ExportRepository } from './export.repository';
 import type { LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 
@@ -30,6 +32,8 @@ export class PersistenceModule {
         PrincipalRepository,
         TokenRepository,
         OutboxRepository,
+        LedgerRepository,
+        ExportRepository,
       ],
       exports: [
         DatabaseService,
@@ -39,6 +43,8 @@ export class PersistenceModule {
         PrincipalRepository,
         TokenRepository,
         OutboxRepository,
+        LedgerRepository,
+        ExportRepository,
       ],
     };
   }

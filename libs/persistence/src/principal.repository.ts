@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service';
-import type { PrincipalView } from './request-graph';
-import { scopeParam, type TenantScope } from './tenant-scope';
+import type { PrincipalView, TenantScope } from '@app/graph';
+import { scopeParam } from './scope-param';
 
 export interface PrincipalIdentity {
   tenant: string;

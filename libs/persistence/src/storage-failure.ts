@@ -14,9 +14,10 @@ export interface StorageFailure {
 }
 
 // SQLSTATE classes and codes that say nothing about the data: connection exceptions,
-// transaction rollbacks (serialization, deadlock), resources, operator intervention,
+// invalid authorization (a changed password, pg_hba.conf refusing a connection without
+// TLS), transaction rollbacks (serialization, deadlock), resources, operator intervention,
 // system errors, and lock timeouts.
-const TRANSIENT_CLASSES = new Set(['08', '40', '53', '57', '58']);
+const TRANSIENT_CLASSES = new Set(['08', '28', '40', '53', '57', '58']);
 const TRANSIENT_CODES = new Set(['55P03', '55006', '25P03', '25P04']);
 
 // What node-postgres and the socket report when there is no server answer at all.
@@ -30,6 +31,32 @@ const TRANSIENT_NODE_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
+// TLS to the server failing (its certificate expired, signed by a CA we do not trust or for
+// another name; the handshake refused) says as little about the data as a refused
+// connection, and lasts until the setup is fixed. Node reports OpenSSL's verification codes
+// as they are, and its own TLS errors as ERR_TLS_* or ERR_SSL_*.
+const TLS_VERIFY_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_REJECTED',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+]);
+const TLS_ERROR_CODE = /^ERR_(?:TLS|SSL)_[A-Z0-9_]+$/;
+
 const TRANSIENT_MESSAGES = [
   /connection terminated/i,
   /terminating connection/i,
@@ -39,6 +66,8 @@ const TRANSIENT_MESSAGES = [
   /Cannot use a pool after calling end/i,
   /Client was closed/i,
 ];
+// node-postgres, when TLS is asked for and the server offers none.
+const NO_TLS_MESSAGE = /server does not support SSL connections/i;
 
 const CLASS_NAMES: Record<string, string> = {
   '22': 'data exception',
@@ -68,6 +97,12 @@ export function classifyStorageFailure(error: unknown): StorageFailure {
   }
   if (typeof code === 'string' && TRANSIENT_NODE_CODES.has(code)) {
     return { kind: 'transient', reason: `database unreachable (${code})` };
+  }
+  if (typeof code === 'string' && (TLS_VERIFY_CODES.has(code) || TLS_ERROR_CODE.test(code))) {
+    return { kind: 'transient', reason: `database unreachable (TLS: ${code})` };
+  }
+  if (NO_TLS_MESSAGE.test(text)) {
+    return { kind: 'transient', reason: 'database unreachable (it offers no TLS)' };
   }
   if (TRANSIENT_MESSAGES.some((pattern) => pattern.test(text))) {
     return { kind: 'transient', reason: 'database connection lost' };

@@ -1,9 +1,10 @@
 import type { LifecycleAuthorities } from '@app/contract';
 import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service';
+import { authoritiesParam, revocationInEffect } from './lifecycle-facts.sql';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
-import type { TokenView } from './request-graph';
-import { scopeParam, type TenantScope } from './tenant-scope';
+import type { TokenView, TenantScope } from '@app/graph';
+import { scopeParam } from './scope-param';
 
 /**
  * A token in a lineage tree: its stored view (without claims) and how it was obtained.
@@ -30,7 +31,8 @@ export class TokenRepository {
   /**
    * A token and every token derived from it, breadth first, in the records of the scope's
    * own tenants (each tenant's tree is its own: another tenant's exchanges of the same token
-   * are its private record). Several of the scope's tenants may each hold a tree.
+   * are its private record). Several of the scope's tenants may each hold a tree. A token's
+   * revocation in effect is shown as far as one of the scope's tenants reported it.
    */
   async descendants(scope: TenantScope, rootKey: string): Promise<TokenTreeRow[]> {
     const { rows } = await this.database.pool.query<TokenTreeRow>(
@@ -48,18 +50,14 @@ export class TokenRepository {
        JOIN tokens t ON t.reporter = tree.reporter AND t.key = tree.key
        LEFT JOIN LATERAL (
          SELECT * FROM token_exchanges x WHERE x.tenant = t.reporter AND x.issued_token_key = t.key
-         ORDER BY x.occurred_at LIMIT 1) x ON true
+         -- The first issuing exchange, as the reconstruction picks it (firstIssuing).
+         ORDER BY x.occurred_at, x.subject_token_key COLLATE "C", x.actor_id LIMIT 1) x ON true
        LEFT JOIN principals a ON a.id = x.actor_id
        LEFT JOIN principals s ON s.id = x.subject_id
-       LEFT JOIN LATERAL (
-         SELECT o.revoked_at FROM tokens o
-         WHERE o.key = t.key AND o.tenant = t.tenant AND o.revoked_at IS NOT NULL
-           AND (o.reporter = t.tenant OR ($3::jsonb -> t.tenant) ? o.reporter)
-           AND ($1::text[] IS NULL OR o.reporter = ANY($1::text[]))
-         ORDER BY o.revoked_at LIMIT 1) r ON true
+       ${revocationInEffect({ token: 't', authorities: '$3', as: 'r', reportedWithin: '$1' })}
        ORDER BY tree.depth, t.reporter, t.key
        LIMIT ${MAX_TREE_NODES}`,
-      [scopeParam(scope), rootKey, JSON.stringify(this.authorities)],
+      [scopeParam(scope), rootKey, authoritiesParam(this.authorities)],
     );
     return rows;
   }

@@ -1,5 +1,10 @@
-import { keyOfRecord } from '@app/contract';
-import type { ExchangeView, HopView, PrincipalView, RequestGraph } from '@app/persistence';
+import {
+  keyOfRecord,
+  type ExchangeView,
+  type HopView,
+  type PrincipalView,
+  type RequestGraph,
+} from '@app/graph';
 import { actChain, byTimeThen, exchangeLineage, exchangesByIssuedToken } from './token-lineage';
 
 export const GAP_KINDS = [
@@ -38,6 +43,8 @@ export interface Provenance {
   complete: boolean;
   /** The exchanges behind each hop's token, oldest first, by hop key. */
   lineageByHop: Map<string, ExchangeView[]>;
+  /** The exchange that issued each token (by record key), as the chain reads it. */
+  issuedBy: ReadonlyMap<string, ExchangeView>;
 }
 
 const same = (a: PrincipalView | null | undefined, b: PrincipalView | null | undefined): boolean =>
@@ -203,5 +210,6 @@ export function reconstruct(graph: RequestGraph, options: ReconstructOptions = {
     gaps,
     complete: gaps.length === 0 && hops.length > 0,
     lineageByHop,
+    issuedBy: byIssued,
   };
 }

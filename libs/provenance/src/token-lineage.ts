@@ -1,4 +1,4 @@
-import type { ExchangeView, RequestGraph, TokenView } from '@app/persistence';
+import type { ExchangeView, RequestGraph, TokenView } from '@app/graph';
 
 /** Bound on lineage walks: a cycle or a hostile chain cannot loop forever. */
 export const MAX_LINEAGE = 64;
@@ -52,12 +52,26 @@ export function actChain(claims: Record<string, unknown> | null): string[] {
   return subs;
 }
 
-/** The first exchange issuing each token (a token issued twice keeps its first story). */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Which exchange issued a token, when several claim to: the earliest, then the one with the
+ * smallest subject token key, then the smallest actor id. A token issued twice keeps its
+ * first story. TokenRepository.descendants orders its lateral join the same way, so the
+ * lineage tree and the chain name the same obtainer.
+ */
+export function firstIssuing(a: ExchangeView, b: ExchangeView): number {
+  return (
+    a.occurredAt.getTime() - b.occurredAt.getTime() ||
+    compareText(a.subjectTokenKey, b.subjectTokenKey) ||
+    Number(BigInt(a.actor.ref) - BigInt(b.actor.ref))
+  );
+}
+
+/** The exchange that issued each token (by `firstIssuing`). */
 export function exchangesByIssuedToken(exchanges: ExchangeView[]): Map<string, ExchangeView> {
   const byIssued = new Map<string, ExchangeView>();
-  for (const exchange of [...exchanges].sort(
-    byTimeThen((x) => `${x.issuedTokenKey}|${x.subjectTokenKey}|${x.actor.ref}`),
-  )) {
+  for (const exchange of [...exchanges].sort(firstIssuing)) {
     if (!byIssued.has(exchange.issuedTokenKey)) byIssued.set(exchange.issuedTokenKey, exchange);
   }
   return byIssued;

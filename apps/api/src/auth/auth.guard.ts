@@ -19,7 +19,7 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Logger } from 'pino';
-import { API_LOGGER } from '../api.tokens';
+import { API_LOGGER } from '../common/api.tokens';
 import type { GraphqlContext } from './graphql-context';
 
 export const JWT_VERIFIER = Symbol('JWT_VERIFIER');

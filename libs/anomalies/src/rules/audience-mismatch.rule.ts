@@ -1,4 +1,4 @@
-import { keyOfRecord } from '@app/contract';
+import { keyOfRecord } from '@app/graph';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** The target service is not in the presented token's audience (when it has one). */

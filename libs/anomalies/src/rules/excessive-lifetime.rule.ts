@@ -1,4 +1,4 @@
-import { keyOfRecord } from '@app/contract';
+import { keyOfRecord } from '@app/graph';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** A delegated token outlives its parent, or lives longer than the policy allows. */

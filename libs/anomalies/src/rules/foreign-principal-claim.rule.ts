@@ -1,11 +1,6 @@
-import type { PrincipalView } from '@app/persistence';
-import type { AnomalyPolicy, AnomalyRule, Finding } from '../anomaly-rule';
-
-/** Whether `reporter` naming a principal of `tenant` is expected (same tenant, or federated). */
-const expected = (policy: AnomalyPolicy, reporter: string, tenant: string): boolean =>
-  reporter === tenant ||
-  policy.federation.has(`${tenant}>${reporter}`) ||
-  policy.federation.has(`${reporter}>${tenant}`);
+import type { PrincipalView } from '@app/graph';
+import type { AnomalyRule, Finding } from '../anomaly-rule';
+import { isExpectedAcross } from './federation';
 
 /**
  * A tenant's gateway reports another tenant's principal as acting, as acted for, or as the
@@ -25,7 +20,7 @@ export const foreignPrincipalClaimRule: AnomalyRule = {
       principal: PrincipalView,
       where: string,
     ) => {
-      if (expected(policy, reporter, principal.tenant)) return;
+      if (isExpectedAcross(policy, reporter, principal.tenant)) return;
       findings.push({
         subject,
         tenant: reporter,

@@ -1,4 +1,4 @@
-import type { RequestGraph } from '@app/persistence';
+import type { RequestGraph } from '@app/graph';
 import { reconstruct } from '@app/provenance';
 import { defaultPolicy, type AnomalyPolicy, type AnomalyRule, type Finding } from '../anomaly-rule';
 

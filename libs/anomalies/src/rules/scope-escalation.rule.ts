@@ -1,4 +1,4 @@
-import { keyOfRecord } from '@app/contract';
+import { keyOfRecord } from '@app/graph';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** A delegated token carries scopes its parent did not. */

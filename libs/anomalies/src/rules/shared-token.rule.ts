@@ -1,4 +1,4 @@
-import { keyOfRecord } from '@app/contract';
+import { keyOfRecord } from '@app/graph';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** One token presented by different actors (here or in any other request). */

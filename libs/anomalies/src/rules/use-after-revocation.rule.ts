@@ -1,4 +1,4 @@
-import { keyOfRecord } from '@app/contract';
+import { keyOfRecord } from '@app/graph';
 import { tokenAncestry } from '@app/provenance';
 import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 

@@ -1,3 +1,4 @@
+import { DECISIONS } from '@app/graph';
 import { z } from 'zod';
 import { identifierSchema, principalRefSchema, tokenRefSchema } from '../shared.schema';
 
@@ -20,7 +21,7 @@ export const actionPerformedDataSchema = z.object({
     action: z.string().max(256).optional(),
   }),
   token: tokenRefSchema.optional(),
-  decision: z.enum(['allow', 'deny']),
+  decision: z.enum(DECISIONS),
   reason: z.string().max(1024).optional(),
 });
 export type ActionPerformedData = z.infer<typeof actionPerformedDataSchema>;

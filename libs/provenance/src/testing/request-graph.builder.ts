@@ -1,11 +1,12 @@
-import { recordKey, type PrincipalKind } from '@app/contract';
-import type {
-  ExchangeView,
-  HopView,
-  PrincipalView,
-  RequestGraph,
-  TokenView,
-} from '@app/persistence';
+import {
+  recordKey,
+  type PrincipalKind,
+  type ExchangeView,
+  type HopView,
+  type PrincipalView,
+  type RequestGraph,
+  type TokenView,
+} from '@app/graph';
 
 /** Builds request graphs for unit tests of the reconstruction and the rules. */
 export class RequestGraphBuilder {

@@ -1,0 +1,9 @@
+import { ArgsType, Field } from '@nestjs/graphql';
+import { Severity } from '../models/anomaly.model';
+
+@ArgsType()
+export class AnomalyDetectedArgs {
+  @Field(() => Severity, { nullable: true }) minSeverity?: Severity;
+  /** The `feedCursor` of the last anomaly received. */
+  @Field(() => String, { nullable: true }) after?: string;
+}

@@ -1,0 +1,11 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { Severity } from '../models/anomaly.model';
+
+@InputType()
+export class AnomalyFilter {
+  @Field(() => [String], { nullable: true }) rules?: string[];
+  @Field(() => Severity, { nullable: true }) minSeverity?: Severity;
+  @Field(() => ID, { nullable: true }) requestId?: string;
+  @Field(() => Date, { nullable: true }) since?: Date;
+  @Field(() => Date, { nullable: true }) until?: Date;
+}

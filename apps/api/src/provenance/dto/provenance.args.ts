@@ -1,0 +1,6 @@
+import { ArgsType, Field, ID } from '@nestjs/graphql';
+
+@ArgsType()
+export class ProvenanceArgs {
+  @Field(() => ID) requestId!: string;
+}

@@ -1,0 +1,61 @@
+import { APP_CONFIG, type IngestorEnv } from '@app/config';
+import { LedgerRepository } from '@app/persistence';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Logger } from 'pino';
+import { DrainLoop } from './drain-loop';
+import { IngestorMetrics } from './ingestor.metrics';
+import { INGESTOR_LOGGER } from './ingestor.tokens';
+
+const PAGE = 5000;
+
+/**
+ * Gives stored events their place in the ledger order after the batches that stored them
+ * commit, at start-up, and every OUTBOX_POLL_MS for what another process left. Any number of
+ * ingestors may run: one sequences at a time, the others find the turn taken.
+ */
+@Injectable()
+export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly loop = new DrainLoop(() => this.drain());
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: IngestorEnv,
+    @Inject(INGESTOR_LOGGER) private readonly logger: Logger,
+    private readonly ledger: LedgerRepository,
+    private readonly metrics: IngestorMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop.start(this.config.OUTBOX_POLL_MS);
+  }
+
+  /** Asks for a pass now (a batch just stored events). */
+  kick(): void {
+    this.loop.kick();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const result = await this.ledger.sequence(PAGE);
+        if ('busy' in result || result.placed < PAGE || this.loop.stopped) break;
+      }
+      this.metrics.ledgerPending.set(await this.ledger.pending());
+    } catch (error) {
+      this.metrics.ledgerFailures.inc();
+      this.logger.warn(
+        { err: { message: (error as Error).message } },
+        'ledger sequencing failed; will retry',
+      );
+    }
+  }
+
+  /** After the consumer stopped: the last batch's events take their places now. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+  }
+}

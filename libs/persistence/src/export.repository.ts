@@ -1,0 +1,210 @@
+import type { TenantScope } from '@app/graph';
+import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
+import { Readable } from 'node:stream';
+import { DatabaseService } from './database.service';
+import { scopeParam } from './scope-param';
+
+/** A page of an export: records after position `after`, at most `limit`, in one time window. */
+export interface ExportPageQuery {
+  after: bigint | null;
+  limit: number;
+  /** Event time (events) or detection time (anomalies) window: [since, until). */
+  since?: Date;
+  until?: Date;
+}
+
+/**
+ * Where a page ends, known before any of it is read: `through` is the last position the page
+ * holds (null when empty); `next` is where the following page starts. A short page ends at
+ * the head: positions are assigned in order and never change, so everything up to the head
+ * that the scope may see is in this page.
+ */
+export interface ExportPageBounds {
+  through: bigint | null;
+  next: bigint | null;
+  count: number;
+}
+
+/** A stored event as the export streams it; `data` is the stored JSON text, unparsed. */
+export interface ExportEventRow {
+  position: string;
+  uid: string;
+  source: string;
+  ceId: string;
+  type: string;
+  tenant: string;
+  /** ISO 8601 in UTC with milliseconds, as `Date.toISOString` writes it. */
+  time: string;
+  traceparent: string | null;
+  data: string;
+  receivedAt: string;
+}
+
+/** A published anomaly as the export streams it; `details` is the stored JSON text. */
+export interface ExportAnomalyRow {
+  position: string;
+  id: string;
+  rule: string;
+  severity: string;
+  requestId: string | null;
+  tenant: string;
+  targetTenant: string | null;
+  summary: string;
+  details: string;
+  detectedAt: string;
+  verdict: string;
+  verdictReason: string | null;
+  triage: string;
+  version: number;
+  changedAt: string;
+}
+
+// Rows are read from a server-side cursor in batches of this many, so memory holds a few
+// batches, never the page. The stream asks for the next batch while the last one is still
+// being written out (its buffer holds several), so the database and the API work at once.
+const STREAM_BATCH = 1000;
+const STREAM_BUFFER = 4 * STREAM_BATCH;
+
+/** A timestamp as the text `Date.toISOString` writes: the database formats it, not each row's Date. */
+const iso = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+interface Source {
+  /** The ordered, scoped rows: `$1` scope, `$2` after, `$3` since, `$4` until. */
+  from: string;
+  position: string;
+  head: string;
+}
+
+// Each place's event is looked up by its key, in place order (OFFSET 0 keeps the lookup a
+// nested loop): joined as a set, the planner hashes the whole events table and sorts.
+const EVENTS: Source = {
+  from: `ledger_entries l CROSS JOIN LATERAL (SELECT * FROM events WHERE id = l.event_id OFFSET 0) e
+    WHERE ($1::text[] IS NULL OR l.tenant = ANY($1::text[]) OR l.target_tenant = ANY($1::text[]))
+      AND l.leaf_index > $2::bigint
+      AND ($3::timestamptz IS NULL OR e.time >= $3) AND ($4::timestamptz IS NULL OR e.time < $4)`,
+  position: 'l.leaf_index',
+  head: 'SELECT max(leaf_index)::text AS head FROM ledger_entries',
+};
+
+const ANOMALIES: Source = {
+  from: `anomalies a
+    WHERE ($1::text[] IS NULL OR a.tenant = ANY($1::text[]) OR a.target_tenant = ANY($1::text[]))
+      AND a.feed_seq > $2::bigint
+      AND ($3::timestamptz IS NULL OR a.detected_at >= $3) AND ($4::timestamptz IS NULL OR a.detected_at < $4)`,
+  position: 'a.feed_seq',
+  head: 'SELECT max(feed_seq)::text AS head FROM anomalies',
+};
+
+/**
+ * The SIEM exports' reads: every record a scope may see, in the one order positions were
+ * given (the ledger's for events, the live feed's for anomalies), streamed from a cursor.
+ */
+@Injectable()
+export class ExportRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  eventBounds(scope: TenantScope, query: ExportPageQuery): Promise<ExportPageBounds> {
+    return this.bounds(EVENTS, scope, query);
+  }
+
+  anomalyBounds(scope: TenantScope, query: ExportPageQuery): Promise<ExportPageBounds> {
+    return this.bounds(ANOMALIES, scope, query);
+  }
+
+  /** The page's events, position order; destroying the stream closes the cursor at once. */
+  streamEvents(scope: TenantScope, query: ExportPageQuery, through: bigint): Promise<Readable> {
+    return this.stream(
+      `SELECT l.leaf_index::text AS position, e.id::text AS uid, e.source, e.ce_id AS "ceId", e.type,
+              e.tenant, ${iso('e.time')} AS time, e.traceparent, e.data::text AS data,
+              ${iso('e.received_at')} AS "receivedAt"
+       FROM ${EVENTS.from} AND l.leaf_index <= $5::bigint
+       ORDER BY l.leaf_index`,
+      scope,
+      query,
+      through,
+    );
+  }
+
+  streamAnomalies(scope: TenantScope, query: ExportPageQuery, through: bigint): Promise<Readable> {
+    return this.stream(
+      `SELECT a.feed_seq::text AS position, a.id::text AS id, a.rule, a.severity::text AS severity,
+              a.request_id AS "requestId", a.tenant, a.target_tenant AS "targetTenant", a.summary,
+              a.details::text AS details, ${iso('a.detected_at')} AS "detectedAt",
+              a.verdict::text AS verdict, a.verdict_reason AS "verdictReason", a.triage::text AS triage,
+              a.version, ${iso('a.changed_at')} AS "changedAt"
+       FROM ${ANOMALIES.from} AND a.feed_seq <= $5::bigint
+       ORDER BY a.feed_seq`,
+      scope,
+      query,
+      through,
+    );
+  }
+
+  private async bounds(
+    source: Source,
+    scope: TenantScope,
+    query: ExportPageQuery,
+  ): Promise<ExportPageBounds> {
+    // The head first: whatever is at or below it is committed and visible to the page query.
+    const head = (await this.database.pool.query<{ head: string | null }>(source.head)).rows[0]
+      ?.head;
+    const { rows } = await this.database.pool.query<{ through: string | null; count: number }>(
+      `SELECT max(position)::text AS through, count(*)::int AS count FROM (
+         SELECT ${source.position} AS position FROM ${source.from}
+         ORDER BY ${source.position} LIMIT $5) page`,
+      [...this.params(scope, query), query.limit],
+    );
+    const through = rows[0]?.through == null ? null : BigInt(rows[0].through);
+    const count = rows[0]?.count ?? 0;
+    const headPosition = head == null ? null : BigInt(head);
+    const next =
+      count === query.limit
+        ? through
+        : [through, headPosition, query.after].reduce<bigint | null>(
+            (max, value) => (value !== null && (max === null || value > max) ? value : max),
+            null,
+          );
+    return { through, next, count };
+  }
+
+  private async stream(
+    text: string,
+    scope: TenantScope,
+    query: ExportPageQuery,
+    through: bigint,
+  ): Promise<Readable> {
+    const client: PoolClient = await this.database.pool.connect();
+    let released = false;
+    const release = (error?: Error) => {
+      if (released) return;
+      released = true;
+      // A cursor cut short leaves the connection mid-protocol: discard it, never reuse it.
+      client.release(error ?? true);
+    };
+    const rows = client.query(
+      new QueryStream(text, [...this.params(scope, query), through.toString()], {
+        batchSize: STREAM_BATCH,
+        highWaterMark: STREAM_BUFFER,
+      }),
+    );
+    rows.once('end', () => {
+      released = true;
+      client.release();
+    });
+    rows.once('error', (error: Error) => release(error));
+    rows.once('close', () => release());
+    return rows;
+  }
+
+  private params(scope: TenantScope, query: ExportPageQuery): unknown[] {
+    return [
+      scopeParam(scope),
+      (query.after ?? -1n).toString(),
+      query.since ?? null,
+      query.until ?? null,
+    ];
+  }
+}
