@@ -227,12 +227,23 @@ async function dropKeysAndIndexes(client: Client): Promise<string[]> {
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype IN ('p', 'u'))`,
     [LOAD_TABLES],
   );
+  // Foreign keys that lean on those keys (from any table) go first and come back last.
+  const { rows: references } = await client.query<{ name: string; tbl: string; def: string }>(
+    `SELECT c.conname AS name, c.conrelid::regclass::text AS tbl, pg_get_constraintdef(c.oid) AS def
+     FROM pg_constraint c
+     WHERE c.contype = 'f' AND (c.confrelid = ANY($1::regclass[]) OR c.conrelid = ANY($1::regclass[]))`,
+    [LOAD_TABLES],
+  );
+  for (const c of references) await client.query(`ALTER TABLE ${c.tbl} DROP CONSTRAINT "${c.name}"`);
   for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
   for (const c of constraints)
     await client.query(`ALTER TABLE ${c.tbl} DROP CONSTRAINT "${c.name}"`);
+  const addConstraint = (c: { name: string; tbl: string; def: string }) =>
+    `ALTER TABLE ${c.tbl} ADD CONSTRAINT "${c.name}" ${c.def}`;
   return [
-    ...constraints.map((c) => `ALTER TABLE ${c.tbl} ADD CONSTRAINT "${c.name}" ${c.def}`),
+    ...constraints.map(addConstraint),
     ...indexes.map((index) => index.def),
+    ...references.map(addConstraint),
   ];
 }
 
