@@ -234,7 +234,8 @@ async function dropKeysAndIndexes(client: Client): Promise<string[]> {
      WHERE c.contype = 'f' AND (c.confrelid = ANY($1::regclass[]) OR c.conrelid = ANY($1::regclass[]))`,
     [LOAD_TABLES],
   );
-  for (const c of references) await client.query(`ALTER TABLE ${c.tbl} DROP CONSTRAINT "${c.name}"`);
+  for (const c of references)
+    await client.query(`ALTER TABLE ${c.tbl} DROP CONSTRAINT "${c.name}"`);
   for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
   for (const c of constraints)
     await client.query(`ALTER TABLE ${c.tbl} DROP CONSTRAINT "${c.name}"`);
