@@ -11,7 +11,7 @@ import {
   migrate,
   startKafka,
 } from '../infra';
-import { DEV_AUDIENCE, DEV_ISSUER, DEV_JWKS_FILE } from '../infra/dev-keys';
+import { DEV_AUDIENCE, DEV_ISSUER, DEV_JWKS_FILE, ensureDevKeys } from '../infra/dev-keys';
 import type { Service } from '../infra/services';
 import { benchService, log, nodeArgsFrom, onCleanUp, once } from './kit';
 
@@ -62,6 +62,8 @@ export function startApi({
   brokers: string;
   env?: Record<string, string>;
 }): Promise<Service> {
+  // On a fresh checkout nothing has created the development key yet.
+  ensureDevKeys();
   return benchService({
     name: 'api',
     nodeArgs: nodeArgsFrom('BENCH_API_NODE_ARGS'),
