@@ -79,12 +79,12 @@ export class IngestorMetrics {
 
   readonly ledgerPending = new Gauge({
     name: 'provenant_ledger_pending',
-    help: 'Events stored but not yet given their place in the ledger order (exports wait for it)',
+    help: 'Events stored but not yet leaves of the ledger (placed in its order and hashed; exports wait for them)',
     registers: [this.registry],
   });
   readonly ledgerFailures = new Counter({
     name: 'provenant_ledger_sequence_failures_total',
-    help: 'Sequencing attempts that failed (retried on the next tick)',
+    help: 'Sequencing or integration attempts that failed (retried on the next tick)',
     registers: [this.registry],
   });
 

@@ -7,6 +7,7 @@ import {
   READINESS_CHECKS,
   type ReadinessCheck,
 } from '@app/observability';
+import { LedgerModule } from '@app/ledger';
 import { DatabaseService, PersistenceModule } from '@app/persistence';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -30,6 +31,7 @@ export class IngestorModule {
           applicationName: 'provenant-ingestor',
           lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
         }),
+        LedgerModule,
       ],
       controllers: [HealthController],
       providers: [

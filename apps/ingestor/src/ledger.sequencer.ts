@@ -1,4 +1,5 @@
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
+import { LedgerIntegrator } from '@app/ledger';
 import { LedgerRepository } from '@app/persistence';
 import {
   Inject,
@@ -15,8 +16,10 @@ const PAGE = 5000;
 
 /**
  * Gives stored events their place in the ledger order after the batches that stored them
- * commit, at start-up, and every OUTBOX_POLL_MS for what another process left. Any number of
- * ingestors may run: one sequences at a time, the others find the turn taken.
+ * commit, at start-up, and every OUTBOX_POLL_MS for what another process left; then makes
+ * the placed events leaves of the ledger (their canonical records and hashes), in order. Any
+ * number of ingestors may run: one sequences, and one integrates, at a time; the others find
+ * the turn taken.
  */
 @Injectable()
 export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,6 +29,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(APP_CONFIG) private readonly config: IngestorEnv,
     @Inject(INGESTOR_LOGGER) private readonly logger: Logger,
     private readonly ledger: LedgerRepository,
+    private readonly integrator: LedgerIntegrator,
     private readonly metrics: IngestorMetrics,
   ) {}
 
@@ -43,6 +47,10 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
       for (;;) {
         const result = await this.ledger.sequence(PAGE);
         if ('busy' in result || result.placed < PAGE || this.loop.stopped) break;
+      }
+      for (;;) {
+        const result = await this.integrator.integrate(PAGE);
+        if ('busy' in result || result.integrated < PAGE || this.loop.stopped) break;
       }
       this.metrics.ledgerPending.set(await this.ledger.pending());
     } catch (error) {

@@ -1,10 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from './database.service';
-import { clientOf } from './transaction';
+import { isoText } from './iso-text.sql';
+import { clientOf, type Transaction } from './transaction';
 
 // Serialises sequencing across every ingestor: positions are assigned, and become visible,
 // in one order, so a reader that saw position N has seen every position below N.
 export const LEDGER_ORDER_LOCK = 0x6c656467;
+// Serialises integration: leaves are written in position order, each once.
+export const LEDGER_LEAVES_LOCK = 0x6c656166;
+
+/** A placed event without its leaf yet, as stored. */
+export interface LedgerEventRow {
+  leafIndex: string;
+  /** The store's id of the event. */
+  uid: string;
+  source: string;
+  ceId: string;
+  type: string;
+  tenant: string;
+  targetTenant: string | null;
+  /** ISO 8601 in UTC with milliseconds, as `Date.toISOString` writes it. */
+  time: string;
+  traceparent: string | null;
+  /** The stored data, as JSON text. */
+  data: string;
+  receivedAt: string;
+}
+
+/** A leaf to append: the event's canonical record and its hash. */
+export interface LedgerLeafRow {
+  leafIndex: string;
+  tenant: string;
+  targetTenant: string | null;
+  eventTime: string;
+  record: string;
+  leafHash: Buffer;
+}
 
 /**
  * The ledger's append order. A batch queues the events it stored (EventStoreRepository);
@@ -44,8 +75,52 @@ export class LedgerRepository {
     });
   }
 
-  /** How many stored events wait for their place, for metrics. */
+  /** The integration turn for this transaction; false when another process holds it. */
+  async takeIntegrationTurn(tx: Transaction): Promise<boolean> {
+    const { rows } = await clientOf(tx).query<{ ok: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1) AS ok',
+      [LEDGER_LEAVES_LOCK],
+    );
+    return rows[0]?.ok === true;
+  }
+
+  /** The next placed events without a leaf, in position order (hold the turn first). */
+  async nextToIntegrate(tx: Transaction, limit: number): Promise<LedgerEventRow[]> {
+    const { rows } = await clientOf(tx).query<LedgerEventRow>(
+      `SELECT l.leaf_index::text AS "leafIndex", e.id::text AS uid, e.source, e.ce_id AS "ceId", e.type,
+              e.tenant, e.target_tenant AS "targetTenant", ${isoText('e.time')} AS time, e.traceparent,
+              e.data::text AS data, ${isoText('e.received_at')} AS "receivedAt"
+       FROM ledger_entries l JOIN events e ON e.id = l.event_id
+       WHERE l.leaf_index > (SELECT coalesce(max(leaf_index), -1) FROM ledger_leaves)
+       ORDER BY l.leaf_index LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  }
+
+  async appendLeaves(tx: Transaction, leaves: LedgerLeafRow[]): Promise<void> {
+    if (leaves.length === 0) return;
+    await clientOf(tx).query(
+      `INSERT INTO ledger_leaves (leaf_index, tenant, target_tenant, event_time, record, leaf_hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::bytea[])`,
+      [
+        leaves.map((leaf) => leaf.leafIndex),
+        leaves.map((leaf) => leaf.tenant),
+        leaves.map((leaf) => leaf.targetTenant),
+        leaves.map((leaf) => leaf.eventTime),
+        leaves.map((leaf) => leaf.record),
+        leaves.map((leaf) => leaf.leafHash),
+      ],
+    );
+  }
+
+  /** How many stored events are not yet leaves of the ledger (exports wait for them), for metrics. */
   async pending(): Promise<number> {
-    return this.database.prisma.ledgerQueue.count();
+    const { rows } = await this.database.pool.query<{ pending: number }>(
+      `SELECT ((SELECT count(*) FROM ledger_queue)
+             + (SELECT coalesce(max(leaf_index), -1) FROM ledger_entries)
+             - (SELECT coalesce(max(leaf_index), -1) FROM ledger_leaves))::int AS pending`,
+    );
+    return rows[0]?.pending ?? 0;
   }
 }

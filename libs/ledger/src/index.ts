@@ -1,0 +1,7 @@
+// The ledger: every stored event as a leaf of an append-only Merkle tree in the RFC 9162
+// structure. Owns the record's canonical bytes, the leaf and node hashes, and the
+// integration of placed events into leaves.
+export * from './ledger-record';
+export * from './merkle-hash';
+export * from './ledger-integrator.service';
+export * from './ledger.module';
