@@ -88,6 +88,22 @@ export class IngestorMetrics {
     registers: [this.registry],
   });
 
+  readonly ledgerCheckpointSize = new Gauge({
+    name: 'provenant_ledger_checkpoint_size',
+    help: 'Tree size of the last checkpoint this process signed',
+    registers: [this.registry],
+  });
+  readonly ledgerIntegrityOk = new Gauge({
+    name: 'provenant_ledger_integrity_ok',
+    help: '1 when the last integrity check found the stored ledger as signed, 0 when it did not',
+    registers: [this.registry],
+  });
+  readonly ledgerIntegrityProblems = new Counter({
+    name: 'provenant_ledger_integrity_problems_total',
+    help: 'Disagreements between the stored ledger and what was recorded or signed (tampering)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { DelegationEventsConsumer } from './delegation-events.consumer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { LEDGER_SIGNER, LedgerCheckpointer, ledgerSigner } from './ledger-checkpointer';
 import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
@@ -57,6 +58,8 @@ export class IngestorModule {
         IngestBatchService,
         OutboxRelay,
         LedgerSequencer,
+        { provide: LEDGER_SIGNER, useFactory: () => ledgerSigner(config) },
+        LedgerCheckpointer,
         PartitionProgressMonitor,
         DelegationEventsConsumer,
         {

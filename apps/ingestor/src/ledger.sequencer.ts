@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DrainLoop } from './drain-loop';
+import { LedgerCheckpointer } from './ledger-checkpointer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_LOGGER } from './ingestor.tokens';
 
@@ -30,6 +31,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(INGESTOR_LOGGER) private readonly logger: Logger,
     private readonly ledger: LedgerRepository,
     private readonly integrator: LedgerIntegrator,
+    private readonly checkpointer: LedgerCheckpointer,
     private readonly metrics: IngestorMetrics,
   ) {}
 
@@ -48,10 +50,14 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
         const result = await this.ledger.sequence(PAGE);
         if ('busy' in result || result.placed < PAGE || this.loop.stopped) break;
       }
+      let integrated = 0;
       for (;;) {
         const result = await this.integrator.integrate(PAGE);
-        if ('busy' in result || result.integrated < PAGE || this.loop.stopped) break;
+        if ('busy' in result) break;
+        integrated += result.integrated;
+        if (result.integrated < PAGE || this.loop.stopped) break;
       }
+      if (integrated >= PAGE) this.checkpointer.grew();
       this.metrics.ledgerPending.set(await this.ledger.pending());
     } catch (error) {
       this.metrics.ledgerFailures.inc();
