@@ -315,12 +315,12 @@ export class LedgerRepository {
     }));
   }
 
-  /** How many leaves are stored (equal to the tree size unless one was deleted). */
-  async leafCount(): Promise<number> {
-    const { rows } = await this.database.pool.query<{ n: string }>(
-      'SELECT count(*)::text AS n FROM ledger_leaves',
+  /** The tree size and how many leaves are stored, read together (equal unless one was deleted). */
+  async leafStats(): Promise<{ size: number; count: number }> {
+    const { rows } = await this.database.pool.query<{ size: string; count: string }>(
+      'SELECT (coalesce(max(leaf_index), -1) + 1)::text AS size, count(*)::text AS count FROM ledger_leaves',
     );
-    return Number(rows[0]?.n ?? 0);
+    return { size: Number(rows[0]?.size ?? 0), count: Number(rows[0]?.count ?? 0) };
   }
 
   /** How many stored events are not yet leaves of the ledger (exports wait for them), for metrics. */
