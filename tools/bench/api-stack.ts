@@ -11,7 +11,13 @@ import {
   migrate,
   startKafka,
 } from '../infra';
-import { DEV_AUDIENCE, DEV_ISSUER, DEV_JWKS_FILE, ensureDevKeys } from '../infra/dev-keys';
+import {
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  DEV_JWKS_FILE,
+  DEV_LEDGER_VERIFIER,
+  ensureDevKeys,
+} from '../infra/dev-keys';
 import type { Service } from '../infra/services';
 import { benchService, log, nodeArgsFrom, onCleanUp, once } from './kit';
 
@@ -76,6 +82,7 @@ export function startApi({
       KAFKA_ANOMALY_TOPIC: ANOMALY_TOPIC,
       HOST: '127.0.0.1',
       AUTH_JWKS_FILE: DEV_JWKS_FILE,
+      LEDGER_VERIFIER_KEY_FILE: DEV_LEDGER_VERIFIER,
       AUTH_ISSUER: DEV_ISSUER,
       AUTH_AUDIENCE: DEV_AUDIENCE,
       ...env,

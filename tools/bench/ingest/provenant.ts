@@ -3,6 +3,7 @@
 // Measured from /readyz to the moment its /metrics count every message; peak RSS is the
 // process's VmHWM.
 import { readFileSync } from 'node:fs';
+import { DEV_LEDGER_SIGNER, ensureDevLedgerKeys } from '../../infra/dev-keys';
 import { sleep } from '../../infra/wait';
 import { benchService, log, nodeArgsFrom, seconds } from '../kit';
 
@@ -68,6 +69,7 @@ export async function runIngestor({
   total: number;
   suffix: string;
 }): Promise<IngestorResult> {
+  ensureDevLedgerKeys();
   const service = await benchService({
     name: 'ingestor',
     nodeArgs: nodeArgsFrom('BENCH_INGESTOR_NODE_ARGS'),
@@ -81,6 +83,8 @@ export async function runIngestor({
       KAFKA_ANOMALY_TOPIC: `${topic}.anomalies`,
       KAFKA_GROUP_ID: `bench-provenant-${suffix}`,
       KAFKA_TOPIC_PARTITIONS: String(partitions),
+      KAFKA_CHECKPOINT_TOPIC: `${topic}.checkpoints`,
+      LEDGER_SIGNING_KEY_FILE: DEV_LEDGER_SIGNER,
     },
   });
   const { child, stop, fail, port } = service;
