@@ -16,6 +16,8 @@ export interface Scenario {
      *  tokens) is listed twice. A revocation or lifecycle claim counts for the scenario of
      *  the event that made it (such an anomaly has no request). */
     anomalies: string[];
+    /** A story that raises nothing: the rule whose abuse it resembles (a near miss). */
+    nearMissOf?: string;
     /** The kinds of gap the owner's view shows (none when absent). */
     gaps?: string[];
     complete: boolean;
