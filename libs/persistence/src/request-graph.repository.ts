@@ -125,6 +125,25 @@ export class RequestGraphRepository {
        ) locks`,
       [requestIds],
     );
+    return this.loadAccounts(db, requestIds);
+  }
+
+  /**
+   * The rules' full account, read in a read-only snapshot (`PolicyReplayRepository`) and
+   * without the judging lock: a replay judges nothing and must never wait for ingestion.
+   */
+  loadForReplay(
+    snapshot: Transaction,
+    requestIds: readonly string[],
+  ): Promise<Map<string, RequestGraph>> {
+    if (requestIds.length === 0) return Promise.resolve(new Map<string, RequestGraph>());
+    return this.loadAccounts(clientOf(snapshot), requestIds);
+  }
+
+  private async loadAccounts(
+    db: Queryable,
+    requestIds: readonly string[],
+  ): Promise<Map<string, RequestGraph>> {
     const { graphs, tokenKeys } = await this.loadFacts(db, null, requestIds);
     await this.addChangesInEffect(db, graphs);
     await this.addPresenters(db, graphs, tokenKeys);
