@@ -6,6 +6,7 @@ import {
   ExportRepository,
   LedgerRepository,
   OutboxRepository,
+  PolicyReplayRepository,
   PrincipalRepository,
   RequestGraphRepository,
   TokenRepository,
@@ -51,6 +52,7 @@ export function openStore({
     outbox: new OutboxRepository(database),
     ledger: new LedgerRepository(database),
     exports: new ExportRepository(database),
+    replay: new PolicyReplayRepository(database),
     statements: (): number => statements,
     /** One batch in one transaction, as the ingest use case stores it (rules aside). */
     store: (graphs: EventGraph[], deadLetters: DeadLetterRow[] = []) =>
