@@ -45,13 +45,13 @@ describe('PolicyReplayRepository', () => {
     until: new Date(w.at(to)),
   });
 
-  it('pages the requests a scope saw in a window, in request id order, and nothing for a stranger', async () => {
+  it('pages the requests a scope saw in a window, its own then those aimed at it, and nothing for a stranger', async () => {
     const w = newWorld();
     const { acme, early, late, aimed } = await seeded(w);
     const scope = tenantScope([acme]);
     const pages = await store.replay.inSnapshot(5000, async (snapshot) => {
       const first = await store.replay.requestPage(snapshot, scope, window(w, 0, 60), null, 2);
-      const rest = await store.replay.requestPage(snapshot, scope, window(w, 0, 60), first[1], 2);
+      const rest = await store.replay.requestPage(snapshot, scope, window(w, 0, 60), first.next, 2);
       const windowed = await store.replay.requestPage(snapshot, scope, window(w, 5, 15), null, 10);
       const stranger = await store.replay.requestPage(
         snapshot,
@@ -63,11 +63,39 @@ describe('PolicyReplayRepository', () => {
       return { first, rest, windowed, stranger };
     });
     expect(pages).toEqual({
-      first: [early, late],
-      rest: [aimed],
-      windowed: [late],
-      stranger: [],
+      first: { requestIds: [early, late], next: { phase: 0, afterId: expect.any(String) } },
+      rest: { requestIds: [aimed], next: null },
+      windowed: { requestIds: [late], next: null },
+      stranger: { requestIds: [], next: null },
     });
+  });
+
+  it('costs the same few statements per page, however many events the scope has', async () => {
+    const w = newWorld();
+    const { acme } = await seeded(w);
+    const agent = w.principal('agent', 'agent');
+    await store.store(
+      Array.from({ length: 30 }, (_, i) =>
+        w.acted(
+          acme,
+          {
+            requestId: w.request(`bulk-${i}`),
+            hopId: 'h',
+            actor: agent,
+            target: { service: 'crm' },
+          },
+          1,
+        ),
+      ),
+    );
+    const statements = async (limit: number) => {
+      const before = store.statements();
+      await store.replay.inSnapshot(5000, (snapshot) =>
+        store.replay.requestPage(snapshot, tenantScope([acme]), window(w, 0, 60), null, limit),
+      );
+      return store.statements() - before;
+    };
+    expect(await statements(25)).toBe(await statements(2));
   });
 
   it("reads the scope's open anomalies of the given rules, and the rules' full account", async () => {
@@ -113,11 +141,11 @@ describe('PolicyReplayRepository', () => {
   it('answers timed-out when a statement outlives the limit, instead of waiting on', async () => {
     const w = newWorld();
     const scope = tenantScope([w.tenant('acme')]);
-    // Another session holds the hops table; a replay's statement must not wait for it.
+    // Another session holds the events table; a replay's statement must not wait for it.
     const holder = await store.database.pool.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('LOCK TABLE hops IN ACCESS EXCLUSIVE MODE');
+      await holder.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
       const started = Date.now();
       const outcome = await store.replay.inSnapshot(200, (snapshot) =>
         store.replay.requestPage(snapshot, scope, window(w, 0, 1), null, 1),
@@ -133,6 +161,6 @@ describe('PolicyReplayRepository', () => {
       store.replay.inSnapshot(5000, (snapshot) =>
         store.replay.requestPage(snapshot, scope, window(w, 0, 1), null, 1),
       ),
-    ).resolves.toEqual([]);
+    ).resolves.toEqual({ requestIds: [], next: null });
   });
 });

@@ -7,7 +7,11 @@ import {
   type DryRunSample,
 } from '@app/anomalies';
 import type { TenantScope } from '@app/graph';
-import { PolicyReplayRepository, RequestGraphRepository } from '@app/persistence';
+import {
+  PolicyReplayRepository,
+  RequestGraphRepository,
+  type ReplayCursor,
+} from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 
 /** A proposed policy: what the request rules read (lifecycle authorities stay as they are). */
@@ -60,17 +64,21 @@ export class PolicyDryRunService {
     const policy: AnomalyPolicy = { ...query.policy, lifecycleAuthorities: {} };
     const tally = new DryRunTally(policy, rules, visible, query.sampleSize);
     const outcome = await this.replay.inSnapshot(query.budgetMs, async (snapshot) => {
-      let after: string | null = null;
-      while (elapsed() < query.budgetMs) {
-        const window = { since: query.since, until: query.until };
-        const ids = await this.replay.requestPage(snapshot, scope, window, after, PAGE_SIZE);
+      const window = { since: query.since, until: query.until };
+      // A request with events in several pages is judged once, on its first.
+      const judged = new Set<string>();
+      let cursor: ReplayCursor | null = null;
+      do {
+        if (elapsed() >= query.budgetMs) return false;
+        const page = await this.replay.requestPage(snapshot, scope, window, cursor, PAGE_SIZE);
+        const ids = page.requestIds.filter((id) => !judged.has(id));
+        for (const id of ids) judged.add(id);
         const graphs = await this.graphs.loadForReplay(snapshot, ids);
         const open = await this.replay.openAnomalies(snapshot, scope, ids, DRY_RUN_RULES);
         tally.add(graphs.values(), open);
-        if (ids.length < PAGE_SIZE) return true;
-        after = ids[ids.length - 1];
-      }
-      return false;
+        cursor = page.next;
+      } while (cursor !== null);
+      return true;
     });
     return {
       ...tally.report(),

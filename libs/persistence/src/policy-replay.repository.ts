@@ -7,6 +7,12 @@ import { clientOf, transactionOn, type Transaction } from './transaction';
 /** SQLSTATE of a statement cancelled by its timeout. */
 const QUERY_CANCELED = '57014';
 
+/** Where a replay reads on from: a phase (a tenant's own or aimed events) and a position. */
+export interface ReplayCursor {
+  phase: number;
+  afterId: string;
+}
+
 /** An anomaly open now, by its identity (the dedupe key the rules give it). */
 export interface OpenAnomalyRow {
   dedupeKey: string;
@@ -50,30 +56,40 @@ export class PolicyReplayRepository {
   }
 
   /**
-   * Requests with a hop or an exchange `scope` may see whose time is in [since, until),
-   * after request id `after`, in request id order.
+   * The next page of requests with an event `scope` may see (its own, or one aimed at it)
+   * whose time is in [since, until), and where to read on from (null: nothing is left).
+   * Each of the scope's tenants is walked along the ledger's (tenant, id) and
+   * (target_tenant, id) indexes in turn, so every page costs what it reads, however large
+   * the store. A request with several events may come again in a later page.
    */
   async requestPage(
     snapshot: Transaction,
     scope: TenantScope,
     window: { since: Date; until: Date },
-    after: string | null,
+    cursor: ReplayCursor | null,
     limit: number,
-  ): Promise<string[]> {
-    const { rows } = await clientOf(snapshot).query<{ request_id: string }>(
-      `SELECT request_id FROM (
-         SELECT request_id FROM hops
-         WHERE ($1::text[] IS NULL OR tenant = ANY($1) OR target_tenant = ANY($1))
-           AND occurred_at >= $2 AND occurred_at < $3
-         UNION
-         SELECT request_id FROM token_exchanges
-         WHERE ($1::text[] IS NULL OR tenant = ANY($1)) AND occurred_at >= $2 AND occurred_at < $3
-       ) seen
-       WHERE $4::text IS NULL OR request_id > $4
-       ORDER BY request_id LIMIT $5`,
-      [scopeParam(scope), window.since, window.until, after, limit],
-    );
-    return rows.map((row) => row.request_id);
+  ): Promise<{ requestIds: string[]; next: ReplayCursor | null }> {
+    const tenants = scopeParam(scope);
+    // Phase 2k walks tenant k's own events, 2k + 1 the events aimed at it; one phase for all.
+    const phases = tenants === null ? 1 : tenants.length * 2;
+    let { phase, afterId } = cursor ?? { phase: 0, afterId: '0' };
+    const ids = new Set<string>();
+    while (phase < phases && ids.size < limit) {
+      const column = tenants === null ? null : phase % 2 === 0 ? 'tenant' : 'target_tenant';
+      const { rows } = await clientOf(snapshot).query<{ id: string; request_id: string }>(
+        `SELECT id::text, request_id FROM events
+         WHERE ${column === null ? 'TRUE' : `${column} = $5`} AND id > $1::bigint
+           AND time >= $2 AND time < $3 AND request_id IS NOT NULL
+         ORDER BY id LIMIT $4`,
+        [afterId, window.since, window.until, limit, ...(tenants ? [tenants[phase >> 1]] : [])],
+      );
+      for (const row of rows) ids.add(row.request_id);
+      if (rows.length < limit) {
+        phase += 1;
+        afterId = '0';
+      } else afterId = rows[rows.length - 1].id;
+    }
+    return { requestIds: [...ids], next: phase < phases ? { phase, afterId } : null };
   }
 
   /** The anomalies of `rules` open now on `requestIds` that `scope` may see. */
