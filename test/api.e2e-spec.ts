@@ -5,6 +5,7 @@ import { expectEventually } from './support/eventually';
 import { devToken, graphql } from './support/graphql-client';
 import { createTopics, testKafka, uniqueSuffix } from './support/infra';
 import {
+  allAnomalies,
   loadScenario,
   requestAnomalies,
   scenarioNames,
@@ -85,6 +86,10 @@ describe('provenance API over real ingestion', () => {
         expect(openOf(data?.provenance?.anomalies ?? [])).toHaveLength(
           requestAnomalies(scenario).length,
         );
+        for (const [requestId, expected] of Object.entries(scenario.expect.otherRequests ?? {})) {
+          const other = await graphql(api.port, PROVENANCE, { requestId }, auth);
+          expect(openOf(other.data?.provenance?.anomalies ?? [])).toHaveLength(expected.length);
+        }
       }
     });
   });
@@ -417,7 +422,7 @@ describe('provenance API over real ingestion', () => {
       openOf(all)
         .map((node) => node.rule)
         .sort(),
-    ).toEqual([...scenarios.values()].flatMap((scenario) => scenario.expect.anomalies).sort());
+    ).toEqual([...scenarios.values()].flatMap(allAnomalies).sort());
     expect([...ids].sort((a, b) => Number(b) - Number(a))).toEqual(ids);
     const bad = await graphql(
       api.port,

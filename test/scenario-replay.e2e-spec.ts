@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { expectEventually } from './support/eventually';
 import { createTopics, testKafka, testPool, uniqueSuffix } from './support/infra';
 import {
+  allAnomalies,
   loadScenario,
   scenarioNames,
   scenarioPolicyEnv,
@@ -101,7 +102,11 @@ describe('the scenario corpus in several arrival orders', () => {
   /** Each story's anomalies in one run: by request, or by event for request-less claims. */
   async function anomaliesByScenario(run: string): Promise<Map<string, AnomalyRow[]>> {
     const scenarios = names.map((name) => loadScenario(name, run));
-    const byRequest = new Map(scenarios.map((s) => [s.requestId, s.name]));
+    const byRequest = new Map(
+      scenarios.flatMap((s) =>
+        [s.requestId, ...Object.keys(s.expect.otherRequests ?? {})].map((id) => [id, s.name]),
+      ),
+    );
     const byEvent = new Map(scenarios.flatMap((s) => s.events.map((e) => [e.id, s.name])));
     const { rows } = await pool.query<AnomalyRow>(
       `SELECT rule, verdict, request_id, details->>'eventId' AS event_id FROM anomalies
@@ -160,7 +165,7 @@ describe('the scenario corpus in several arrival orders', () => {
         const counted =
           scenario.expect.anomalies.length === 0 ? rows : rows.filter((r) => r.verdict === 'OPEN');
         actual[name] = counted.map((row) => row.rule).sort();
-        expected[name] = [...scenario.expect.anomalies].sort();
+        expected[name] = allAnomalies(scenario).sort();
       }
       expect(actual).toEqual(expected);
     },

@@ -16,6 +16,9 @@ export interface Scenario {
      *  tokens) is listed twice. A revocation or lifecycle claim counts for the scenario of
      *  the event that made it (such an anomaly has no request). */
     anomalies: string[];
+    /** Open anomalies on the story's other requests (a fact of one request can make an
+     *  anomaly in another: a token presented in both), by request id. */
+    otherRequests?: Record<string, string[]>;
     /** A story that raises nothing: the rule whose abuse it resembles (a near miss). */
     nearMissOf?: string;
     /** The kinds of gap the owner's view shows (none when absent). */
@@ -45,6 +48,12 @@ const REQUESTLESS = new Set(EVENT_RULES.map((rule) => rule.rule));
 /** The anomalies a scenario expects on its request (a revocation or lifecycle claim has none). */
 export const requestAnomalies = (scenario: Scenario): string[] =>
   scenario.expect.anomalies.filter((rule) => !REQUESTLESS.has(rule));
+
+/** Every open anomaly a story expects, on its request, its other requests or none. */
+export const allAnomalies = (scenario: Scenario): string[] => [
+  ...scenario.expect.anomalies,
+  ...Object.values(scenario.expect.otherRequests ?? {}).flat(),
+];
 
 /** Deterministic shuffles (seeded), so a failing order can be replayed. */
 export { shuffled } from '../../tools/infra';
