@@ -190,8 +190,8 @@ export class IngestBatchService {
   }
 
   /**
-   * Judges again every request the new facts touch: their own requests, and those a late
-   * revocation or lifecycle change reaches. What the rules find on a request's facts is its
+   * Judges again every request the new facts touch: their own requests, those a late
+   * revocation or lifecycle change reaches, and those that presented a token now shared. What the rules find on a request's facts is its
    * verdict: anomalies found are open, those no longer found are withdrawn, so the open set
    * converges whatever the arrival order.
    */
@@ -209,6 +209,18 @@ export class IngestBatchService {
     for (const requestId of await this.graphs.requestsAffectedBy(tx, changed, revoked))
       requestIds.add(requestId);
     const loaded = await this.graphs.loadForRules(tx, [...requestIds]);
+    // A token presented by several actors is shared in every request that presented it,
+    // also those judged in earlier batches, before the second actor appeared: judge those
+    // again. (Only when a token is shared, which costs a clean batch no statement. Their
+    // judging locks come after this batch's: a deadlock this rarely risks is retried.)
+    const shared = [...loaded.values()].flatMap((graph) =>
+      [...graph.presenters].filter(([, actors]) => actors.length > 1).map(([key]) => key),
+    );
+    const others = (await this.graphs.requestsPresenting(tx, [...new Set(shared)])).filter(
+      (requestId) => !loaded.has(requestId),
+    );
+    for (const [requestId, graph] of await this.graphs.loadForRules(tx, others))
+      loaded.set(requestId, graph);
     return {
       found: [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy)),
       evaluated: [...loaded.keys()],

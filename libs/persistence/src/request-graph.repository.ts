@@ -428,6 +428,22 @@ export class RequestGraphRepository {
   }
 
   /**
+   * Requests in which the same reporter presented one of `tokenRecordKeys` (record keys):
+   * once a token is presented by a second actor, it is shared in each of them.
+   */
+  async requestsPresenting(tx: Transaction, tokenRecordKeys: string[]): Promise<string[]> {
+    if (tokenRecordKeys.length === 0) return [];
+    const [reporters, keys] = recordPairs(tokenRecordKeys);
+    const { rows } = await clientOf(tx).query<{ request_id: string }>(
+      `SELECT DISTINCT h.request_id FROM unnest($1::text[], $2::text[]) AS k(reporter, key)
+       JOIN hops h ON h.token_key = k.key AND h.tenant = k.reporter
+       LIMIT ${MAX_AFFECTED}`,
+      [reporters, keys],
+    );
+    return rows.map((row) => row.request_id);
+  }
+
+  /**
    * Requests touched by lifecycle changes or revocations: their rules must run again.
    * Every tenant's record of the principal or token counts (a revocation by its owner
    * reaches another tenant's use of it). Written as index lookups (ids, then descendants
