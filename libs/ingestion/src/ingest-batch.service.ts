@@ -191,7 +191,8 @@ export class IngestBatchService {
 
   /**
    * Judges again every request the new facts touch: their own requests, those a late
-   * revocation or lifecycle change reaches, and those that presented a token now shared. What the rules find on a request's facts is its
+   * revocation or lifecycle change reaches, those that used a token a new exchange issued,
+   * and those that presented a token now shared. What the rules find on a request's facts is its
    * verdict: anomalies found are open, those no longer found are withdrawn, so the open set
    * converges whatever the arrival order.
    */
@@ -207,6 +208,13 @@ export class IngestBatchService {
       graph.tokens.filter((token) => token.revokedAt !== null).map((token) => token.key),
     );
     for (const requestId of await this.graphs.requestsAffectedBy(tx, changed, revoked))
+      requestIds.add(requestId);
+    // An exchange reported after the token it issued was used elsewhere links that use to
+    // its origin and ancestors: the requests that used it are judged again.
+    const issued = fresh.flatMap((graph) =>
+      graph.exchanges.map((x) => ({ tenant: x.tenant, key: x.issuedTokenKey })),
+    );
+    for (const requestId of await this.graphs.requestsUsingIssued(tx, issued, [...requestIds]))
       requestIds.add(requestId);
     const loaded = await this.graphs.loadForRules(tx, [...requestIds]);
     // A token presented by several actors is shared in every request that presented it,

@@ -444,6 +444,35 @@ export class RequestGraphRepository {
   }
 
   /**
+   * Requests other than `except` in which a reporter presented a token that one of its new
+   * exchanges issued, or one derived from it: the exchange gives that token its lineage (its
+   * origin, its ancestors' revocations and expiries), so their rules must run again. One
+   * statement: the descendants walk and the hops lookup follow indexes.
+   */
+  async requestsUsingIssued(
+    tx: Transaction,
+    issued: Array<{ tenant: string; key: string }>,
+    except: readonly string[],
+  ): Promise<string[]> {
+    if (issued.length === 0) return [];
+    const { rows } = await clientOf(tx).query<{ request_id: string }>(
+      `WITH RECURSIVE lineage(reporter, key, depth) AS (
+         SELECT reporter, key, 0 FROM unnest($1::text[], $2::text[]) AS k(reporter, key)
+         UNION
+         SELECT t.reporter, t.key, l.depth + 1 FROM lineage l
+         JOIN tokens t ON t.parent_key = l.key AND t.reporter = l.reporter
+         WHERE l.depth < 64
+       )
+       SELECT DISTINCT h.request_id FROM lineage l
+       JOIN hops h ON h.token_key = l.key AND h.tenant = l.reporter
+       WHERE h.request_id <> ALL($3::text[])
+       LIMIT ${MAX_AFFECTED}`,
+      [issued.map((i) => i.tenant), issued.map((i) => i.key), [...except]],
+    );
+    return rows.map((row) => row.request_id);
+  }
+
+  /**
    * Requests touched by lifecycle changes or revocations: their rules must run again.
    * Every tenant's record of the principal or token counts (a revocation by its owner
    * reaches another tenant's use of it). Written as index lookups (ids, then descendants
