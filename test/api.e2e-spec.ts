@@ -4,7 +4,15 @@ import WebSocket from 'ws';
 import { expectEventually } from './support/eventually';
 import { devToken, graphql } from './support/graphql-client';
 import { createTopics, testKafka, uniqueSuffix } from './support/infra';
-import { loadScenario, scenarioNames, shuffled, type Scenario } from './support/scenarios';
+import {
+  allAnomalies,
+  loadScenario,
+  requestAnomalies,
+  scenarioNames,
+  scenarioPolicyEnv,
+  shuffled,
+  type Scenario,
+} from './support/scenarios';
 import { startService, stopGracefully, type IngestorProcess } from './support/service-process';
 
 const openOf = (anomalies: Array<{ rule: string; verdict: string }>) =>
@@ -34,6 +42,9 @@ describe('provenance API over real ingestion', () => {
 
   const bearer = async (tenants: string[], roles = ['investigator']) =>
     `Bearer ${await devToken(tenants, roles)}`;
+  const everyTenant = () => [
+    ...new Set([...scenarios.values()].flatMap((scenario) => scenario.expect.visibleTo)),
+  ];
   const produce = (events: Scenario['events']) =>
     producer.send({
       topic,
@@ -53,6 +64,7 @@ describe('provenance API over real ingestion', () => {
       KAFKA_TOPIC: topic,
       KAFKA_ANOMALY_TOPIC: anomalyTopic,
       KAFKA_GROUP_ID: `ingestor-${topic}`,
+      ...scenarioPolicyEnv([run]),
     };
     [ingestor, api] = await Promise.all([startService('ingestor', env), startService('api', env)]);
     for (const name of scenarioNames()) {
@@ -60,8 +72,8 @@ describe('provenance API over real ingestion', () => {
       scenarios.set(name, scenario);
       await produce(shuffled(scenario.events, 11));
     }
-    // Ingested when every scenario's events are visible to its own tenant.
-    const auth = await bearer([`acme-${run}`, `globex-${run}`]);
+    // Ingested when every scenario's events are visible to its own tenants.
+    const auth = await bearer(everyTenant());
     await expectEventually(async () => {
       for (const scenario of scenarios.values()) {
         const { data } = await graphql(
@@ -72,8 +84,12 @@ describe('provenance API over real ingestion', () => {
         );
         expect(data?.provenance?.hops).toHaveLength(scenario.expect.hops.length);
         expect(openOf(data?.provenance?.anomalies ?? [])).toHaveLength(
-          scenario.expect.anomalies.length,
+          requestAnomalies(scenario).length,
         );
+        for (const [requestId, expected] of Object.entries(scenario.expect.otherRequests ?? {})) {
+          const other = await graphql(api.port, PROVENANCE, { requestId }, auth);
+          expect(openOf(other.data?.provenance?.anomalies ?? [])).toHaveLength(expected.length);
+        }
       }
     });
   });
@@ -108,14 +124,24 @@ describe('provenance API over real ingestion', () => {
           parentHopId: hop.parentHopId,
         })),
       ).toEqual(scenario.expect.hops);
-      expect(provenance.gaps).toEqual([]);
+      expect(provenance.gaps.map((gap: { kind: string }) => gap.kind).sort()).toEqual(
+        [...(scenario.expect.gaps ?? [])].sort(),
+      );
       expect(provenance.complete).toBe(scenario.expect.complete);
-      // The open verdicts: however the events were batched, a withdrawn one may be kept too.
+      // The open verdicts, as every tenant concerned sees them (a finding about a token of
+      // another tenant goes to that tenant); however the events were batched, a withdrawn
+      // one may be kept too.
+      const shared = await graphql(
+        api.port,
+        PROVENANCE,
+        { requestId: scenario.requestId },
+        await bearer(scenario.expect.visibleTo),
+      );
       expect(
-        openOf(provenance.anomalies)
+        openOf(shared.data!.provenance.anomalies)
           .map((anomaly) => anomaly.rule)
           .sort(),
-      ).toEqual([...scenario.expect.anomalies].sort());
+      ).toEqual(requestAnomalies(scenario).sort());
       for (const [child, parent] of Object.entries(scenario.expect.tokens)) {
         const derivation = provenance.tokens.find(
           (entry: { token: { jti: string } }) => entry.token.jti === child,
@@ -331,7 +357,7 @@ describe('provenance API over real ingestion', () => {
   });
 
   it('pages anomalies with Relay cursors, newest first', async () => {
-    const auth = await bearer([`acme-${run}`, `globex-${run}`], ['dashboard']);
+    const auth = await bearer(everyTenant(), ['dashboard']);
     const first = await graphql(
       api.port,
       `
@@ -361,7 +387,7 @@ describe('provenance API over real ingestion', () => {
       api.port,
       `
         query ($a: String) {
-          anomalies(first: 10, after: $a) {
+          anomalies(first: 300, after: $a) {
             edges {
               node {
                 id
@@ -380,11 +406,11 @@ describe('provenance API over real ingestion', () => {
       ...page.edges.map((edge: { node: { id: string } }) => edge.node.id),
       ...next.data!.anomalies.edges.map((edge: { node: { id: string } }) => edge.node.id),
     ];
-    // Every anomaly of the scenarios (all visible to acme or globex), each once: the open
+    // Every anomaly of the scenarios (all visible to their tenants), each once: the open
     // verdicts the scenarios expect, and any a later event of theirs withdrew.
     const whole = await graphql(
       api.port,
-      '{ anomalies(first: 100) { edges { node { id rule verdict } } } }',
+      '{ anomalies(first: 300) { edges { node { id rule verdict } } } }',
       {},
       auth,
     );
@@ -396,7 +422,7 @@ describe('provenance API over real ingestion', () => {
       openOf(all)
         .map((node) => node.rule)
         .sort(),
-    ).toEqual([...scenarios.values()].flatMap((scenario) => scenario.expect.anomalies).sort());
+    ).toEqual([...scenarios.values()].flatMap(allAnomalies).sort());
     expect([...ids].sort((a, b) => Number(b) - Number(a))).toEqual(ids);
     const bad = await graphql(
       api.port,

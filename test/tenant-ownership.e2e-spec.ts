@@ -380,7 +380,9 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
     // Facts only the victim's own events carry.
     const MARKERS = ['Alice Ng', 'v-root', 'crm.read', 'crm.write', 'support-bot'];
     const walk = async (tenant: string) => {
-      const auth = `Bearer ${await devToken([tenant], ['investigator', 'dashboard'])}`;
+      // Every role, so that every root field answers (each still within `tenant`).
+      const roles = ['investigator', 'dashboard', 'admin'];
+      const auth = `Bearer ${await devToken([tenant], roles)}`;
       const schema = servedSchema();
       const values = {
         requestId: request,
@@ -389,6 +391,11 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
         id: 'alice',
         jti: 'v-bot',
         first: 3,
+        // A window around every event, and a strict proposal for the policy dry run.
+        since: '2000-01-01T00:00:00Z',
+        until: '2100-01-01T00:00:00Z',
+        maxDelegationDepth: 1,
+        maxDelegatedLifetimeSeconds: 60,
       };
       const queries = everyQuery(schema, values, 6);
       // Every root field is walked (none skipped for want of an argument).

@@ -13,6 +13,7 @@ import {
   migrate,
   prepareCheckout,
   ROOT,
+  scenarioPolicyEnv,
   signDevToken,
   startKafka,
   startService,
@@ -61,6 +62,10 @@ async function startProcess(name: ServiceName, env: Record<string, string>, port
     void shutdown(1);
   });
 }
+
+/** The settings the caller's environment does not already give. */
+const withoutOverrides = (settings: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(settings).filter(([name]) => process.env[name] === undefined));
 
 async function replayScenarios(brokers: string, topic: string): Promise<void> {
   // The way a gateway would: structured CloudEvents keyed by request.
@@ -123,6 +128,9 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: brokers,
     DATABASE_URL: databaseUrl,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    // The federation, trust lists and lifecycle authorities the scenarios are written
+    // against (tenants named with `{run}` = demo); a setting given to the demo wins.
+    ...withoutOverrides(scenarioPolicyEnv(['demo'])),
   };
   await startProcess('ingestor', env, ingestorPort);
   // The API trusts the local development key unless told otherwise; create it if needed.

@@ -9,6 +9,7 @@ export * from './kafka';
 export * from './paths';
 export * from './ports';
 export * from './prisma';
+export * from './scenario-policy';
 export * from './processes';
 export * from './seeded-random';
 export * from './services';

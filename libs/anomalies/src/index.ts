@@ -2,3 +2,4 @@
 // facts through the provenance reconstruction. Pure: no I/O.
 export * from './anomaly-rule';
 export * from './evaluate-anomalies';
+export * from './policy-dry-run';

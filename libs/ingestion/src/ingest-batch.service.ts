@@ -190,8 +190,9 @@ export class IngestBatchService {
   }
 
   /**
-   * Judges again every request the new facts touch: their own requests, and those a late
-   * revocation or lifecycle change reaches. What the rules find on a request's facts is its
+   * Judges again every request the new facts touch: their own requests, those a late
+   * revocation or lifecycle change reaches, those that used a token a new exchange issued,
+   * and those that presented a token now shared. What the rules find on a request's facts is its
    * verdict: anomalies found are open, those no longer found are withdrawn, so the open set
    * converges whatever the arrival order.
    */
@@ -208,7 +209,26 @@ export class IngestBatchService {
     );
     for (const requestId of await this.graphs.requestsAffectedBy(tx, changed, revoked))
       requestIds.add(requestId);
+    // An exchange reported after the token it issued was used elsewhere links that use to
+    // its origin and ancestors: the requests that used it are judged again.
+    const issued = fresh.flatMap((graph) =>
+      graph.exchanges.map((x) => ({ tenant: x.tenant, key: x.issuedTokenKey })),
+    );
+    for (const requestId of await this.graphs.requestsUsingIssued(tx, issued, [...requestIds]))
+      requestIds.add(requestId);
     const loaded = await this.graphs.loadForRules(tx, [...requestIds]);
+    // A token presented by several actors is shared in every request that presented it,
+    // also those judged in earlier batches, before the second actor appeared: judge those
+    // again. (Only when a token is shared, which costs a clean batch no statement. Their
+    // judging locks come after this batch's: a deadlock this rarely risks is retried.)
+    const shared = [...loaded.values()].flatMap((graph) =>
+      [...graph.presenters].filter(([, actors]) => actors.length > 1).map(([key]) => key),
+    );
+    const others = (await this.graphs.requestsPresenting(tx, [...new Set(shared)])).filter(
+      (requestId) => !loaded.has(requestId),
+    );
+    for (const [requestId, graph] of await this.graphs.loadForRules(tx, others))
+      loaded.set(requestId, graph);
     return {
       found: [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy)),
       evaluated: [...loaded.keys()],

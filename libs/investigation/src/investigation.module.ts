@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { InvestigationService } from './investigation.service';
+import { PolicyDryRunService } from './policy-dry-run.service';
 
 /** Read-side use cases; needs PersistenceModule (global) imported by the application. */
-@Module({ providers: [InvestigationService], exports: [InvestigationService] })
+@Module({
+  providers: [InvestigationService, PolicyDryRunService],
+  exports: [InvestigationService, PolicyDryRunService],
+})
 export class InvestigationModule {}

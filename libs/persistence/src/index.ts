@@ -13,4 +13,5 @@ export * from './token.repository';
 export * from './outbox.repository';
 export * from './ledger.repository';
 export * from './export.repository';
+export * from './policy-replay.repository';
 export * from './storage-failure';

@@ -125,6 +125,25 @@ export class RequestGraphRepository {
        ) locks`,
       [requestIds],
     );
+    return this.loadAccounts(db, requestIds);
+  }
+
+  /**
+   * The rules' full account, read in a read-only snapshot (`PolicyReplayRepository`) and
+   * without the judging lock: a replay judges nothing and must never wait for ingestion.
+   */
+  loadForReplay(
+    snapshot: Transaction,
+    requestIds: readonly string[],
+  ): Promise<Map<string, RequestGraph>> {
+    if (requestIds.length === 0) return Promise.resolve(new Map<string, RequestGraph>());
+    return this.loadAccounts(clientOf(snapshot), requestIds);
+  }
+
+  private async loadAccounts(
+    db: Queryable,
+    requestIds: readonly string[],
+  ): Promise<Map<string, RequestGraph>> {
     const { graphs, tokenKeys } = await this.loadFacts(db, null, requestIds);
     await this.addChangesInEffect(db, graphs);
     await this.addPresenters(db, graphs, tokenKeys);
@@ -406,6 +425,51 @@ export class RequestGraphRepository {
       for (const hop of graph.hops)
         if (hop.tokenKey && presenters.has(hop.tokenKey))
           graph.presenters.set(hop.tokenKey, presenters.get(hop.tokenKey)!);
+  }
+
+  /**
+   * Requests in which the same reporter presented one of `tokenRecordKeys` (record keys):
+   * once a token is presented by a second actor, it is shared in each of them.
+   */
+  async requestsPresenting(tx: Transaction, tokenRecordKeys: string[]): Promise<string[]> {
+    if (tokenRecordKeys.length === 0) return [];
+    const [reporters, keys] = recordPairs(tokenRecordKeys);
+    const { rows } = await clientOf(tx).query<{ request_id: string }>(
+      `SELECT DISTINCT h.request_id FROM unnest($1::text[], $2::text[]) AS k(reporter, key)
+       JOIN hops h ON h.token_key = k.key AND h.tenant = k.reporter
+       LIMIT ${MAX_AFFECTED}`,
+      [reporters, keys],
+    );
+    return rows.map((row) => row.request_id);
+  }
+
+  /**
+   * Requests other than `except` in which a reporter presented a token that one of its new
+   * exchanges issued, or one derived from it: the exchange gives that token its lineage (its
+   * origin, its ancestors' revocations and expiries), so their rules must run again. One
+   * statement: the descendants walk and the hops lookup follow indexes.
+   */
+  async requestsUsingIssued(
+    tx: Transaction,
+    issued: Array<{ tenant: string; key: string }>,
+    except: readonly string[],
+  ): Promise<string[]> {
+    if (issued.length === 0) return [];
+    const { rows } = await clientOf(tx).query<{ request_id: string }>(
+      `WITH RECURSIVE lineage(reporter, key, depth) AS (
+         SELECT reporter, key, 0 FROM unnest($1::text[], $2::text[]) AS k(reporter, key)
+         UNION
+         SELECT t.reporter, t.key, l.depth + 1 FROM lineage l
+         JOIN tokens t ON t.parent_key = l.key AND t.reporter = l.reporter
+         WHERE l.depth < 64
+       )
+       SELECT DISTINCT h.request_id FROM lineage l
+       JOIN hops h ON h.token_key = l.key AND h.tenant = l.reporter
+       WHERE h.request_id <> ALL($3::text[])
+       LIMIT ${MAX_AFFECTED}`,
+      [issued.map((i) => i.tenant), issued.map((i) => i.key), [...except]],
+    );
+    return rows.map((row) => row.request_id);
   }
 
   /**

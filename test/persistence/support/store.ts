@@ -7,6 +7,7 @@ import {
   ExportRepository,
   LedgerRepository,
   OutboxRepository,
+  PolicyReplayRepository,
   PrincipalRepository,
   RequestGraphRepository,
   TokenRepository,
@@ -54,6 +55,7 @@ export function openStore({
     ledger,
     integrator: new LedgerIntegrator(database, ledger),
     exports: new ExportRepository(database),
+    replay: new PolicyReplayRepository(database),
     statements: (): number => statements,
     /** One batch in one transaction, as the ingest use case stores it (rules aside). */
     store: (graphs: EventGraph[], deadLetters: DeadLetterRow[] = []) =>
