@@ -2,29 +2,32 @@ import { defaultPolicy } from './anomaly-rule';
 import { accountsByReporter, evaluateAnomalies } from './evaluate-anomalies';
 import { crmStory } from './rules/rule-test-kit';
 
+/** Judged as the story's last hop lands. */
+const NOW = new Date('2026-11-01T09:00:04Z');
+
 describe('evaluateAnomalies', () => {
   it('finds nothing in a clean chain', () => {
-    expect(evaluateAnomalies(crmStory().builder.build(), defaultPolicy())).toEqual([]);
+    expect(evaluateAnomalies(crmStory().builder.build(), defaultPolicy(), NOW)).toEqual([]);
   });
 
   it('keys each finding by rule, request, reporter and subject, so re-evaluation never duplicates', () => {
     const { builder, alice } = crmStory();
     builder.change(alice, 'offboarded', '2026-11-01T09:00:00Z');
     builder.token('tok-tool', { scopes: ['crm.read', 'crm.delete'] });
-    const first = evaluateAnomalies(builder.build(), defaultPolicy());
+    const first = evaluateAnomalies(builder.build(), defaultPolicy(), NOW);
     expect(first.map((row) => row.dedupeKey).sort()).toEqual([
       'ORPHANED_DELEGATION|req-1|acme|h1',
       'ORPHANED_DELEGATION|req-1|acme|h2',
       'SCOPE_ESCALATION|req-1|acme|tok-tool',
     ]);
     expect(
-      evaluateAnomalies(builder.build({ hops: [1, 0], exchanges: [1, 0] }), defaultPolicy()),
+      evaluateAnomalies(builder.build({ hops: [1, 0], exchanges: [1, 0] }), defaultPolicy(), NOW),
     ).toEqual(first);
   });
 
   it("judges each reporter's account alone: another tenant's hop of the same id changes nothing for the owner", () => {
     const clean = crmStory();
-    const victimVerdicts = evaluateAnomalies(clean.builder.build(), defaultPolicy());
+    const victimVerdicts = evaluateAnomalies(clean.builder.build(), defaultPolicy(), NOW);
     const { builder, alice } = crmStory();
     // The attacker's gateway reports a hop of the victim's ids, under the victim's hop,
     // with the victim's human as the actor and a token of its own.
@@ -35,7 +38,7 @@ describe('evaluateAnomalies', () => {
       targetTenant: 'acme',
       tokenKey: 'tok-forged',
     });
-    const rows = evaluateAnomalies(builder.build(), defaultPolicy());
+    const rows = evaluateAnomalies(builder.build(), defaultPolicy(), NOW);
     expect(rows.filter((row) => row.tenant === 'acme' && row.targetTenant !== 'acme')).toEqual(
       victimVerdicts,
     );
