@@ -89,7 +89,9 @@ export class EventStoreRepository {
     await this.upsertTokens(client, rows.tokens);
     await this.upsertRequests(client, rows.requests);
     await this.insertExchanges(client, withIds(rows.exchanges));
-    await this.insertHops(client, withIds(rows.hops));
+    const hops = withIds(rows.hops);
+    await this.insertHops(client, hops);
+    await this.trackParentWaits(client, hops);
     await this.insertChanges(client, withIds(rows.changes));
     return { stored, duplicates: graphs.length - stored.length, deadLettered };
   }
@@ -231,6 +233,37 @@ export class EventStoreRepository {
        ORDER BY h.tenant, h."requestId", h."hopId", h."eventId"
        ON CONFLICT (tenant, request_id, hop_id) DO NOTHING`,
       [json(rows)],
+    );
+  }
+
+  /**
+   * A hop stored without its parent starts waiting for it (hop_parent_waits, stamped with its
+   * event's arrival); a hop stored here ends the wait of the hops that name it as parent. A
+   * wait a concurrent batch ends unseen is cleared by the sweeper, which judges before it
+   * fires: the row only says when to judge, the verdict comes from the facts.
+   */
+  private async trackParentWaits(
+    client: PoolClient,
+    rows: Array<EventGraph['hops'][number] & { eventId?: string }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await client.query(
+      `WITH fresh AS (
+         SELECT h.tenant, h.request_id, h.hop_id, h.parent_hop_id, e.received_at
+         FROM hops h JOIN events e ON e.id = h.event_id
+         WHERE h.event_id = ANY($1::bigint[])
+       ), arrived AS (
+         DELETE FROM hop_parent_waits w USING fresh f
+         WHERE w.tenant = f.tenant AND w.request_id = f.request_id AND w.parent_hop_id = f.hop_id
+       )
+       INSERT INTO hop_parent_waits (tenant, request_id, hop_id, parent_hop_id, arrived_at)
+       SELECT f.tenant, f.request_id, f.hop_id, f.parent_hop_id, f.received_at FROM fresh f
+       WHERE f.parent_hop_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM hops p WHERE p.tenant = f.tenant AND p.request_id = f.request_id
+                         AND p.hop_id = f.parent_hop_id)
+       ORDER BY 1, 2, 3
+       ON CONFLICT DO NOTHING`,
+      [rows.map((row) => row.eventId)],
     );
   }
 

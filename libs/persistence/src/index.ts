@@ -12,5 +12,6 @@ export * from './principal.repository';
 export * from './token.repository';
 export * from './outbox.repository';
 export * from './ledger.repository';
+export * from './hop-parent-wait.repository';
 export * from './export.repository';
 export * from './storage-failure';

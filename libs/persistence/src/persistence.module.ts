@@ -7,6 +7,7 @@ import { PrincipalRepository } from './principal.repository';
 import { TokenRepository } from './token.repository';
 import { OutboxRepository } from './outbox.repository';
 import { LedgerRepository } from './ledger.repository';
+import { HopParentWaitRepository } from './hop-parent-wait.repository';
 import { ExportRepository } from './export.repository';
 import type { LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
@@ -33,6 +34,7 @@ export class PersistenceModule {
         TokenRepository,
         OutboxRepository,
         LedgerRepository,
+        HopParentWaitRepository,
         ExportRepository,
       ],
       exports: [
@@ -44,6 +46,7 @@ export class PersistenceModule {
         TokenRepository,
         OutboxRepository,
         LedgerRepository,
+        HopParentWaitRepository,
         ExportRepository,
       ],
     };
