@@ -116,6 +116,13 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
     ),
   /** Trusted token issuers per tenant, as JSON: `{"acme":["https://sts.acme.example"]}`. */
   POLICY_TRUSTED_ISSUERS: jsonStringLists,
+  /** How long a hop may wait for its parent hop (from its arrival) before UNTRACKED_HOP. */
+  UNTRACKED_HOP_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000)
+    .default(5 * 60 * 1000),
 });
 
 /** Where the development key lives (see tools/infra/dev-keys.ts); never used in production. */
