@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/graph';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** An actor obtained a token for a subject whose token's `may_act` does not name it. */
@@ -12,7 +13,8 @@ export const impersonationWithoutMayActRule: AnomalyRule = {
       const allowed = (mayAct as { sub?: unknown }).sub;
       if (allowed === exchange.actor.id) continue;
       findings.push({
-        subject: exchange.issuedTokenKey,
+        // The token's key, not its record key (which carries a separator text cannot hold).
+        subject: keyOfRecord(exchange.issuedTokenKey),
         tenant: exchange.tenant,
         targetTenant: null,
         summary: `${exchange.actor.id} acts for ${exchange.subject.id}, whose token allows only ${String(allowed)} to act`,
