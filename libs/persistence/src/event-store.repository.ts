@@ -10,6 +10,7 @@ import {
   PRINCIPALS_ON_CONFLICT,
   REQUESTS_ON_CONFLICT,
   TOKENS_ON_CONFLICT,
+  type StoredTokenRow,
 } from './batch-rows';
 import type {
   AnomalyRow,
@@ -17,7 +18,6 @@ import type {
   EventGraph,
   PrincipalRow,
   StoredAnomaly,
-  TokenRow,
 } from './graph-rows';
 
 export interface StoreBatchResult {
@@ -158,17 +158,18 @@ export class EventStoreRepository {
     );
   }
 
-  private async upsertTokens(client: PoolClient, rows: TokenRow[]): Promise<void> {
+  private async upsertTokens(client: PoolClient, rows: StoredTokenRow[]): Promise<void> {
     if (rows.length === 0) return;
     await client.query(
       `INSERT INTO tokens (reporter, key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
-                           parent_key, actor_token_key, revoked_at, revoke_reason)
+                           parent_key, actor_token_key, revoked_at, revoke_reason, field_sources)
        SELECT t.reporter, t.key, t.tenant, t.issuer, t.jti, t.fingerprint,
               ARRAY(SELECT jsonb_array_elements_text(t.audience)), ARRAY(SELECT jsonb_array_elements_text(t.scopes)),
-              t."issuedAt", t."expiresAt", t.claims, t."parentKey", t."actorTokenKey", t."revokedAt", t."revokeReason"
+              t."issuedAt", t."expiresAt", t.claims, t."parentKey", t."actorTokenKey", t."revokedAt", t."revokeReason",
+              t.sources
        FROM jsonb_to_recordset($1::jsonb) AS t(reporter text, key text, tenant text, issuer text, jti text, fingerprint text,
             audience jsonb, scopes jsonb, "issuedAt" timestamptz, "expiresAt" timestamptz, claims jsonb,
-            "parentKey" text, "actorTokenKey" text, "revokedAt" timestamptz, "revokeReason" text)
+            "parentKey" text, "actorTokenKey" text, "revokedAt" timestamptz, "revokeReason" text, sources jsonb)
        ORDER BY t.reporter, t.key
        ${TOKENS_ON_CONFLICT}`,
       [json(rows)],
