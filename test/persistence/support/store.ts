@@ -4,6 +4,7 @@ import {
   DatabaseService,
   EventStoreRepository,
   ExportRepository,
+  HopParentWaitRepository,
   LedgerRepository,
   OutboxRepository,
   PrincipalRepository,
@@ -50,6 +51,7 @@ export function openStore({
     tokens: new TokenRepository(database, authorities),
     outbox: new OutboxRepository(database),
     ledger: new LedgerRepository(database),
+    waits: new HopParentWaitRepository(database),
     exports: new ExportRepository(database),
     statements: (): number => statements,
     /** One batch in one transaction, as the ingest use case stores it (rules aside). */
