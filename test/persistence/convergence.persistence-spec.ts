@@ -17,7 +17,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 const story = fc.record({
   /** Which of the pool's events happen (see `eventsOf`). */
-  include: fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }),
+  include: fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
   botScopes: fc.constantFrom(['crm.read'], ['crm.read', 'crm.admin']),
   botExpiresMin: fc.constantFrom(30, 2000),
   mayAct: fc.constantFrom('agent:bot', 'agent:other', null),
@@ -30,6 +30,8 @@ const story = fc.record({
   revokedAtMin: fc.constantFrom(0.5, 1.5, 5),
   lifecycle: fc.constantFrom('offboarded', 'disabled'),
   lifecycleAtMin: fc.constantFrom(0.25, 1.5),
+  /** When a second report of hop h2 (the bot with the tool's token) says it happened. */
+  h2AgainAtMin: fc.constantFrom(1.9, 2.1),
 });
 type Story = typeof story extends fc.Arbitrary<infer T> ? T : never;
 
@@ -151,13 +153,22 @@ function eventsOf(drawn: Story, s: string): Array<Record<string, unknown>> {
       target: { service: 'crm-api' },
       token: presented(t2, null),
     }),
+    // The gateway reports hop h2 a second time, differently: the report of the earlier
+    // event stands, whichever arrives first.
+    action(9, drawn.h2AgainAtMin, {
+      hopId: 'h2',
+      parentHopId: 'h1',
+      actor: bot,
+      target: { service: 'crm-api' },
+      token: presented(t2, null),
+    }),
   ];
   return pool.filter((_, index) => drawn.include[index]);
 }
 
 const EVERY_RULE = {
   drawn: {
-    include: Array<boolean>(9).fill(true),
+    include: [...Array<boolean>(9).fill(true), false],
     botScopes: ['crm.read', 'crm.admin'],
     botExpiresMin: 2000,
     mayAct: 'agent:other',
@@ -169,6 +180,7 @@ const EVERY_RULE = {
     revokedAtMin: 1.5,
     lifecycle: 'disabled',
     lifecycleAtMin: 0.25,
+    h2AgainAtMin: 2.1,
   } as Story,
   order: [0, 1, 2, 3, 4, 8, 6, 7, 5],
   cuts: Array<boolean>(9).fill(true),

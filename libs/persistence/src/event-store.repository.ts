@@ -214,7 +214,12 @@ export class EventStoreRepository {
   ): Promise<void> {
     if (rows.length === 0) return;
     // A hop is (owning tenant, requestId, hopId): another tenant's hop of the same ids is a
-    // different hop. A second event of the same tenant claiming them is kept in the ledger only.
+    // different hop. When events of the same tenant report one hop differently, the earliest
+    // report (its time, then source and id) is the hop, whichever arrived first; the others
+    // are kept in the ledger only. A report arriving later that comes first replaces it.
+    const reportOf = (hop: string) =>
+      `${hop}.occurred_at, (SELECT e.source FROM events e WHERE e.id = ${hop}.event_id) COLLATE "C",
+       (SELECT e.ce_id FROM events e WHERE e.id = ${hop}.event_id) COLLATE "C"`;
     await client.query(
       `INSERT INTO hops (event_id, request_id, hop_id, parent_hop_id, tenant, actor_id, on_behalf_of_id, tool_name,
                          tool_server, target_service, target_tenant, target_resource, target_action, token_key,
@@ -223,23 +228,31 @@ export class EventStoreRepository {
               h."eventId", h."requestId", h."hopId", h."parentHopId", h.tenant, a.id, o.id, h."toolName", h."toolServer",
               h."targetService", h."targetTenant", h."targetResource", h."targetAction", h."tokenKey",
               h.decision::decision, h.reason, h."occurredAt"
-       FROM jsonb_to_recordset($1::jsonb) AS h("eventId" bigint, "requestId" text, "hopId" text, "parentHopId" text,
-            tenant text, actor jsonb, "onBehalfOf" jsonb, "toolName" text, "toolServer" text, "targetService" text,
+       FROM jsonb_to_recordset($1::jsonb) AS h("eventId" bigint, source text, "ceId" text, "requestId" text,
+            "hopId" text, "parentHopId" text, tenant text, actor jsonb, "onBehalfOf" jsonb, "toolName" text, "toolServer" text, "targetService" text,
             "targetTenant" text, "targetResource" text, "targetAction" text, "tokenKey" text, decision text,
             reason text, "occurredAt" timestamptz)
        JOIN principals a ON a.reporter = h.actor->>'reporter' AND a.tenant = h.actor->>'tenant'
                         AND a.issuer = h.actor->>'issuer' AND a.subject = h.actor->>'subject'
        LEFT JOIN principals o ON o.reporter = h."onBehalfOf"->>'reporter' AND o.tenant = h."onBehalfOf"->>'tenant'
                               AND o.issuer = h."onBehalfOf"->>'issuer' AND o.subject = h."onBehalfOf"->>'subject'
-       ORDER BY h.tenant, h."requestId", h."hopId", h."eventId"
-       ON CONFLICT (tenant, request_id, hop_id) DO NOTHING`,
+       ORDER BY h.tenant, h."requestId", h."hopId", h."occurredAt", h.source COLLATE "C", h."ceId" COLLATE "C"
+       ON CONFLICT (tenant, request_id, hop_id) DO UPDATE SET
+         event_id = EXCLUDED.event_id, parent_hop_id = EXCLUDED.parent_hop_id, actor_id = EXCLUDED.actor_id,
+         on_behalf_of_id = EXCLUDED.on_behalf_of_id, tool_name = EXCLUDED.tool_name,
+         tool_server = EXCLUDED.tool_server, target_service = EXCLUDED.target_service,
+         target_tenant = EXCLUDED.target_tenant, target_resource = EXCLUDED.target_resource,
+         target_action = EXCLUDED.target_action, token_key = EXCLUDED.token_key, decision = EXCLUDED.decision,
+         reason = EXCLUDED.reason, occurred_at = EXCLUDED.occurred_at
+       WHERE (${reportOf('EXCLUDED')}) < (${reportOf('hops')})`,
       [json(rows)],
     );
   }
 
   /**
    * A hop stored without its parent starts waiting for it (hop_parent_waits, stamped with its
-   * event's arrival); a hop stored here ends the wait of the hops that name it as parent. A
+   * event's arrival, which a report replacing the hop restamps); a hop stored here ends the
+   * wait of the hops that name it as parent. A
    * wait a concurrent batch ends unseen is cleared by the sweeper, which judges before it
    * fires: the row only says when to judge, the verdict comes from the facts.
    */
@@ -263,7 +276,8 @@ export class EventStoreRepository {
          AND NOT EXISTS (SELECT 1 FROM hops p WHERE p.tenant = f.tenant AND p.request_id = f.request_id
                          AND p.hop_id = f.parent_hop_id)
        ORDER BY 1, 2, 3
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (tenant, request_id, hop_id) DO UPDATE
+         SET parent_hop_id = EXCLUDED.parent_hop_id, arrived_at = EXCLUDED.arrived_at`,
       [rows.map((row) => row.eventId)],
     );
   }
