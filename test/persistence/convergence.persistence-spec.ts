@@ -29,7 +29,7 @@ const story = fc.record({
   revoked: fc.constantFrom('t1', 't0'),
   revokedAtMin: fc.constantFrom(0.5, 1.5, 5),
   lifecycle: fc.constantFrom('offboarded', 'disabled'),
-  lifecycleAtMin: fc.constantFrom(0.25, 1.5),
+  lifecycleAtMin: fc.constantFrom(0.25, 1.5, 1.75),
   /** When a second report of hop h2 (the bot with the tool's token) says it happened. */
   h2AgainAtMin: fc.constantFrom(1.9, 2.1),
 });
