@@ -17,7 +17,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 const story = fc.record({
   /** Which of the pool's events happen (see `eventsOf`). */
-  include: fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+  include: fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }),
   botScopes: fc.constantFrom(['crm.read'], ['crm.read', 'crm.admin']),
   botExpiresMin: fc.constantFrom(30, 2000),
   mayAct: fc.constantFrom('agent:bot', 'agent:other', null),
@@ -162,13 +162,22 @@ function eventsOf(drawn: Story, s: string): Array<Record<string, unknown>> {
       target: { service: 'crm-api' },
       token: presented(t2, null),
     }),
+    // The tool's token issued again, at the same instant, to someone else: one of the two
+    // exchanges is its story, the same one whichever arrives first.
+    envelope(10, 'provenant.token.exchanged', 0.5, {
+      requestId,
+      subject: alice,
+      actor: person('agent:mallory', 'agent'),
+      subjectToken: presented(t1, null),
+      issuedToken: { jti: t2.jti, issuer: t2.issuer },
+    }),
   ];
   return pool.filter((_, index) => drawn.include[index]);
 }
 
 const EVERY_RULE = {
   drawn: {
-    include: [...Array<boolean>(9).fill(true), false],
+    include: [...Array<boolean>(9).fill(true), false, false],
     botScopes: ['crm.read', 'crm.admin'],
     botExpiresMin: 2000,
     mayAct: 'agent:other',

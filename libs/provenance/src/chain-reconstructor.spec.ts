@@ -158,6 +158,26 @@ describe('reconstruct', () => {
     expect(summary(reconstruct(builder.build())).chain).toEqual(['alice', 'bot', 'tool']);
   });
 
+  it('tells a token issued twice at one instant the same way, whatever the database ids (found by the convergence property)', () => {
+    // The same facts, with the principals' records created in either order (ids follow arrival).
+    const chains = [
+      ['agent:bot', 'agent:mallory'],
+      ['agent:mallory', 'agent:bot'],
+    ].map((created) => {
+      const builder = new RequestGraphBuilder();
+      const alice = builder.principal('alice', 'human');
+      const [first, second] = created.map((id) => builder.principal(id));
+      builder
+        .exchange(alice, first, 'tok-a', 'tok-b', '2026-11-01T10:00:00Z')
+        .exchange(alice, second, 'tok-a', 'tok-b', '2026-11-01T10:00:00Z');
+      return summary(reconstruct(builder.build())).chain;
+    });
+    expect(chains).toEqual([
+      ['alice', 'agent:bot'],
+      ['alice', 'agent:bot'],
+    ]);
+  });
+
   it('stops on a cycle in token parents', () => {
     const { builder } = crmStory();
     builder.token('tok-alice', { parentKey: 'tok-tool' });
