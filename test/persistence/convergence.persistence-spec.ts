@@ -17,7 +17,7 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
 const story = fc.record({
   /** Which of the pool's events happen (see `eventsOf`). */
-  include: fc.array(fc.boolean(), { minLength: 11, maxLength: 11 }),
+  include: fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }),
   botScopes: fc.constantFrom(['crm.read'], ['crm.read', 'crm.admin']),
   botExpiresMin: fc.constantFrom(30, 2000),
   mayAct: fc.constantFrom('agent:bot', 'agent:other', null),
@@ -80,13 +80,20 @@ function eventsOf(drawn: Story, s: string): Array<Record<string, unknown>> {
     issuer: token.issuer,
     ...(scopes ? { scopes } : {}),
   });
-  const envelope = (index: number, type: string, minutes: number, data: object) => ({
+  const globex = `globex-${s}`;
+  const envelope = (
+    index: number,
+    type: string,
+    minutes: number,
+    data: object,
+    reporter = tenant,
+  ) => ({
     specversion: '1.0',
     id: `ev-${index}-${s}`,
-    source: `gw://${tenant}`,
+    source: `gw://${reporter}`,
     type,
     time: at(minutes),
-    tenantid: tenant,
+    tenantid: reporter,
     data,
   });
   const action = (index: number, minutes: number, data: object) =>
@@ -171,13 +178,37 @@ function eventsOf(drawn: Story, s: string): Array<Record<string, unknown>> {
       subjectToken: presented(t1, null),
       issuedToken: { jti: t2.jti, issuer: t2.issuer },
     }),
+    // Another tenant's gateway: a hop of the same id acting for acme's human against acme,
+    // and a revocation of acme's token that only acme may make. Its own account, judged alone.
+    envelope(
+      11,
+      'provenant.action.performed',
+      1.2,
+      {
+        requestId,
+        hopId: 'h1',
+        actor: person('agent:eve', 'agent'),
+        onBehalfOf: { ...alice, tenant },
+        target: { service: 'crm-api', tenant },
+        token: { jti: jti('t-eve'), issuer: sts, audience: ['crm-api'] },
+        decision: 'allow',
+      },
+      globex,
+    ),
+    envelope(
+      12,
+      'provenant.token.revoked',
+      0.4,
+      { token: { ...presented(t1, null), tenant }, revokedAt: at(0.4) },
+      globex,
+    ),
   ];
   return pool.filter((_, index) => drawn.include[index]);
 }
 
 const EVERY_RULE = {
   drawn: {
-    include: [...Array<boolean>(9).fill(true), false, false],
+    include: [...Array<boolean>(9).fill(true), false, false, false, false],
     botScopes: ['crm.read', 'crm.admin'],
     botExpiresMin: 2000,
     mayAct: 'agent:other',
