@@ -15,6 +15,10 @@ const MIGRATION_ONLY = [
   'function provenant_reject_event_mutation',
   'trigger ledger_entries_append_only',
   'trigger ledger_entries_no_truncate',
+  'trigger ledger_leaves_append_only',
+  'trigger ledger_leaves_no_truncate',
+  'trigger ledger_nodes_append_only',
+  'trigger ledger_nodes_no_truncate',
   'function provenant_reject_ledger_mutation',
 ];
 

@@ -7,6 +7,7 @@ import {
   READINESS_CHECKS,
   type ReadinessCheck,
 } from '@app/observability';
+import { LedgerModule } from '@app/ledger';
 import { DatabaseService, PersistenceModule } from '@app/persistence';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -14,6 +15,7 @@ import { DelegationEventsConsumer } from './delegation-events.consumer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { anomalyPolicyOf } from './anomaly-policy';
 import { ANOMALY_POLICY, INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { LEDGER_SIGNER, LedgerCheckpointer, ledgerSigner } from './ledger-checkpointer';
 import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
@@ -32,6 +34,7 @@ export class IngestorModule {
           applicationName: 'provenant-ingestor',
           lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
         }),
+        LedgerModule,
       ],
       controllers: [HealthController],
       providers: [
@@ -60,6 +63,8 @@ export class IngestorModule {
         OutboxRelay,
         LedgerSequencer,
         UntrackedHopSweeper,
+        { provide: LEDGER_SIGNER, useFactory: () => ledgerSigner(config) },
+        LedgerCheckpointer,
         PartitionProgressMonitor,
         DelegationEventsConsumer,
         {
