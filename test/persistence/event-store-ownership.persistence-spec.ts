@@ -156,6 +156,43 @@ describe('EventStoreRepository.storeBatch: an event writes only its own tenant�
     ]);
   });
 
+  it('keeps the earliest of a tenant’s reports of one hop, whichever arrives first (found by the convergence property)', async () => {
+    const w = newWorld();
+    const acme = w.tenant('acme');
+    const requestId = w.request('twice');
+    const target = { service: 'crm' };
+    const report = (actor: string, minutes: number, parentHopId?: string) =>
+      w.acted(
+        acme,
+        { requestId, hopId: 'h2', parentHopId, actor: w.principal(actor, 'agent'), target },
+        minutes,
+      );
+    const later = report('later', 2, 'h1');
+    const earlier = report('earlier', 1, 'h0');
+
+    await store.store([later]);
+    await store.store([earlier]);
+    await store.store([report('latest', 3)]);
+
+    expect(await hops(requestId)).toEqual([
+      {
+        tenant: acme,
+        hop_id: 'h2',
+        actor: `earlier-${w.run}`,
+        reporter: acme,
+        event: earlier.event.ceId,
+      },
+    ]);
+    // The standing report's parent is the one waited for, from the standing report's arrival.
+    const waits = await store.sql<{ parent_hop_id: string; restamped: boolean }>(
+      `SELECT w.parent_hop_id, w.arrived_at = e.received_at AS restamped
+       FROM hop_parent_waits w JOIN events e ON e.source = $2 AND e.ce_id = $3
+       WHERE w.request_id = $1`,
+      [requestId, earlier.event.source, earlier.event.ceId],
+    );
+    expect(waits).toEqual([{ parent_hop_id: 'h0', restamped: true }]);
+  });
+
   it('files a lifecycle change under the reporter’s own record of the principal', async () => {
     const w = newWorld();
     const [acme, mallory] = [w.tenant('acme'), w.tenant('mallory')];

@@ -110,6 +110,54 @@ describe('EventStoreRepository', () => {
       });
     });
 
+    it('describes a token the same whatever order its descriptions arrive in: the issuing exchange first, then the earliest event', async () => {
+      // Found by the convergence property: a hop describing its token with fewer scopes than
+      // the exchange that issued it, stored first, hid the exchange's scopes (and with them
+      // SCOPE_ESCALATION) for good; stored after, it did not.
+      const stories = await Promise.all(
+        [false, true].map(async (hopFirst) => {
+          const w = newWorld();
+          const acme = w.tenant('acme');
+          const requestId = w.request('r');
+          const [alice, agent] = [w.principal('alice', 'human'), w.principal('agent', 'agent')];
+          const issued = w.token('t1', { scopes: ['crm.read', 'crm.admin'], audience: ['crm'] });
+          const exchange = w.exchanged(
+            acme,
+            {
+              requestId,
+              subject: alice,
+              actor: agent,
+              subjectToken: w.token('t0'),
+              issuedToken: issued,
+            },
+            1,
+          );
+          const seenAt = (minutes: number, scopes: string[]) =>
+            w.acted(
+              acme,
+              {
+                requestId,
+                hopId: `h${minutes}`,
+                actor: agent,
+                target: { service: 'crm' },
+                token: w.token('t1', { scopes, expiresAt: w.at(minutes + 30) }),
+              },
+              minutes,
+            );
+          const batches = [[seenAt(3, ['crm.read'])], [exchange], [seenAt(2, ['crm.write'])]];
+          for (const batch of hopFirst ? batches : [...batches].reverse()) await store.store(batch);
+          const row = await token(acme, tokenKeyOf(issued));
+          return { scopes: row.scopes, expires_at: row.expires_at };
+        }),
+      );
+      // The exchange's scopes; the expiry it did not give, from the earliest hop (minute 2).
+      expect(stories[0]).toEqual({
+        scopes: ['crm.read', 'crm.admin'],
+        expires_at: new Date(Date.UTC(2026, 10, 1, 9, 32)),
+      });
+      expect(stories[1]).toEqual(stories[0]);
+    });
+
     it('records a dead letter once per source position, with its bytes exactly', async () => {
       const w = newWorld();
       const letter = {

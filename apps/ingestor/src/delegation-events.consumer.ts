@@ -18,7 +18,7 @@ import {
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { IngestorMetrics } from './ingestor.metrics';
-import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { ANOMALY_POLICY, INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
 import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
@@ -52,7 +52,6 @@ function rawHeaders(headers: IHeaders | undefined): DeadLetterHeader[] {
 export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: Consumer;
   private readonly decoder: EventDecoder;
-  private readonly policy: AnomalyPolicy;
   private stopping = false;
   private wake?: () => void;
   /** Set while storing fails transiently: readiness reports it. */
@@ -67,24 +66,13 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
     private readonly relay: OutboxRelay,
     private readonly sequencer: LedgerSequencer,
     private readonly progress: PartitionProgressMonitor,
+    @Inject(ANOMALY_POLICY) private readonly policy: AnomalyPolicy,
   ) {
     this.decoder = new EventDecoder({
       maxEventBytes: config.MAX_EVENT_BYTES,
       maxActDepth: config.MAX_ACT_DEPTH,
       maxFutureSkewMs: config.MAX_FUTURE_SKEW_MS,
     });
-    this.policy = {
-      maxDelegationDepth: config.POLICY_MAX_DELEGATION_DEPTH,
-      maxDelegatedLifetimeMs: config.POLICY_MAX_DELEGATED_LIFETIME_S * 1000,
-      federation: new Set(config.POLICY_FEDERATION),
-      trustedIssuers: new Map(
-        Object.entries(config.POLICY_TRUSTED_ISSUERS).map(([tenant, issuers]) => [
-          tenant,
-          new Set(issuers),
-        ]),
-      ),
-      lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
-    };
   }
 
   async onApplicationBootstrap(): Promise<void> {

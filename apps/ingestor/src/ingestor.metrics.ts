@@ -104,6 +104,32 @@ export class IngestorMetrics {
     registers: [this.registry],
   });
 
+  readonly parentWaits = new Gauge({
+    name: 'provenant_untracked_hop_waiting',
+    help: 'Hops stored without their parent hop, waiting for it (measured after each sweep)',
+    registers: [this.registry],
+  });
+  readonly parentWaitsDue = new Gauge({
+    name: 'provenant_untracked_hop_due',
+    help: 'Hops past UNTRACKED_HOP_GRACE_MS whose request is not yet judged again (the sweep backlog)',
+    registers: [this.registry],
+  });
+  readonly lastSweep = new Gauge({
+    name: 'provenant_untracked_hop_last_sweep_timestamp_seconds',
+    help: 'When the untracked-hop sweeper last completed a pass (Unix time)',
+    registers: [this.registry],
+  });
+  readonly sweptRequests = new Counter({
+    name: 'provenant_untracked_hop_swept_requests_total',
+    help: 'Requests judged again because a hop of theirs waited out its grace',
+    registers: [this.registry],
+  });
+  readonly sweepFailures = new Counter({
+    name: 'provenant_untracked_hop_sweep_failures_total',
+    help: 'Sweeps that failed (retried on the next tick)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

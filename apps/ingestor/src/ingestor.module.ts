@@ -1,5 +1,5 @@
 import { APP_CONFIG, kafkaSecurity, type IngestorEnv } from '@app/config';
-import { IngestBatchService } from '@app/ingestion';
+import { IngestBatchService, UntrackedHopSweepService } from '@app/ingestion';
 import { createKafka } from '@app/kafka';
 import {
   HealthController,
@@ -13,11 +13,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DelegationEventsConsumer } from './delegation-events.consumer';
 import { IngestorMetrics } from './ingestor.metrics';
-import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { anomalyPolicyOf } from './anomaly-policy';
+import { ANOMALY_POLICY, INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
 import { LEDGER_SIGNER, LedgerCheckpointer, ledgerSigner } from './ledger-checkpointer';
 import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
+import { UntrackedHopSweeper } from './untracked-hop.sweeper';
 
 /** Wiring of the ingestor process: Kafka in, PostgreSQL out, health and metrics beside. */
 @Module({})
@@ -38,6 +40,7 @@ export class IngestorModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: INGESTOR_LOGGER, useValue: logger },
+        { provide: ANOMALY_POLICY, useValue: anomalyPolicyOf(config) },
         {
           provide: INGESTOR_KAFKA,
           useValue: createKafka(
@@ -56,8 +59,10 @@ export class IngestorModule {
           inject: [IngestorMetrics],
         },
         IngestBatchService,
+        UntrackedHopSweepService,
         OutboxRelay,
         LedgerSequencer,
+        UntrackedHopSweeper,
         { provide: LEDGER_SIGNER, useFactory: () => ledgerSigner(config) },
         LedgerCheckpointer,
         PartitionProgressMonitor,

@@ -18,6 +18,8 @@ export interface AnomalyPolicy {
   trustedIssuers: ReadonlyMap<string, ReadonlySet<string>>;
   /** Tenants trusted to report revocations and lifecycle changes for another tenant. */
   lifecycleAuthorities: LifecycleAuthorities;
+  /** How long a hop may wait for its parent hop before it is an untracked hop. */
+  untrackedHopGraceMs: number;
 }
 
 export const defaultPolicy = (): AnomalyPolicy => ({
@@ -26,12 +28,18 @@ export const defaultPolicy = (): AnomalyPolicy => ({
   federation: new Set(),
   trustedIssuers: new Map(),
   lifecycleAuthorities: {},
+  untrackedHopGraceMs: 5 * 60 * 1000,
 });
 
 export interface RuleInput {
   graph: RequestGraph;
   provenance: Provenance;
   policy: AnomalyPolicy;
+  /**
+   * When the request is judged, on the clock that stamped its facts' arrival. Only a rule
+   * about waiting (a parent hop's grace) reads it, and only to ask whether a wait is over.
+   */
+  now: Date;
 }
 
 /** One finding. `subject` makes it unique within the request (hop id, token key...). */
@@ -60,9 +68,11 @@ export function recipientsOf(
 }
 
 /**
- * A rule looks at one request's stored facts and reports findings. Rules must be monotone:
- * a finding, once true, stays true as more events arrive, so evaluating again after every
- * batch, in any arrival order, converges on the same anomalies.
+ * A rule looks at one request's stored facts (and the time it is judged at) and reports
+ * findings. A finding is a function of those alone, never of the order facts arrived in:
+ * judging again after every batch, in any arrival order, converges on the same anomalies,
+ * and a finding later facts clear is withdrawn. Time only ever adds a finding (a wait that
+ * ran out), so judging again at any later time gives the same verdict.
  */
 export interface AnomalyRule {
   readonly rule: string;

@@ -91,19 +91,20 @@ export function accountsByReporter(graph: RequestGraph): RequestGraph[] {
 }
 
 /**
- * All anomalies one request's facts show, judged per reporting tenant; the dedupe key
- * (rule, request, reporter, subject) makes re-evaluation harmless.
+ * All anomalies one request's facts show at `now`, judged per reporting tenant; the dedupe
+ * key (rule, request, reporter, subject) makes re-evaluation harmless.
  */
 export function evaluateAnomalies(
   graph: RequestGraph,
   policy: AnomalyPolicy,
+  now: Date,
   rules: readonly AnomalyRule[] = ANOMALY_RULES,
 ): AnomalyRow[] {
   return accountsByReporter(graph).flatMap((account) => {
     const reporter = account.hops[0]?.tenant ?? account.exchanges[0]?.tenant;
     const provenance = reconstruct(account);
     return rules.flatMap((rule) =>
-      rule.evaluate({ graph: account, provenance, policy }).map((finding) => ({
+      rule.evaluate({ graph: account, provenance, policy, now }).map((finding) => ({
         rule: rule.rule,
         severity: rule.severity,
         requestId: graph.requestId,

@@ -29,7 +29,7 @@ describe('a policy dry run', () => {
 
   it('reports an open anomaly the proposal would no longer find, and leaves agreeing ones', () => {
     const strict = { ...defaultPolicy(), maxDelegationDepth: 1 };
-    const open = openOf(evaluateAnomalies(graph(), strict));
+    const open = openOf(evaluateAnomalies(graph(), strict, new Date()));
     expect(open).toHaveLength(1);
     const same = new DryRunTally(strict, enabledRules(undefined), everyone, 5);
     same.add([graph()], open);
@@ -43,7 +43,7 @@ describe('a policy dry run', () => {
 
   it('withdraws what a disabled rule found, and counts only what the caller may see', () => {
     const strict = { ...defaultPolicy(), maxDelegationDepth: 1 };
-    const open = openOf(evaluateAnomalies(graph(), strict));
+    const open = openOf(evaluateAnomalies(graph(), strict, new Date()));
     const disabled = new DryRunTally(strict, enabledRules(['SHARED_TOKEN']), everyone, 5);
     disabled.add([graph()], open);
     expect(disabled.report().rules).toEqual([

@@ -58,6 +58,8 @@ export class DryRunTally {
     private readonly rules: readonly AnomalyRule[],
     private readonly visible: (tenant: string, targetTenant: string | null) => boolean,
     private readonly sampleSize: number,
+    /** The time the rules judge at (a hop's parent is overdue after the grace from then). */
+    private readonly now: Date = new Date(),
   ) {}
 
   /** One page: the requests' full graphs and the caller's open anomalies on them. */
@@ -65,7 +67,7 @@ export class DryRunTally {
     const proposed = new Map<string, OpenAnomaly>();
     for (const graph of graphs) {
       this.requests += 1;
-      for (const row of evaluateAnomalies(graph, this.policy, this.rules)) {
+      for (const row of evaluateAnomalies(graph, this.policy, this.now, this.rules)) {
         if (!this.visible(row.tenant, row.targetTenant)) continue;
         proposed.set(row.dedupeKey, { ...row, requestId: graph.requestId });
       }

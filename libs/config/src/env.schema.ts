@@ -123,6 +123,13 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
     ),
   /** Trusted token issuers per tenant, as JSON: `{"acme":["https://sts.acme.example"]}`. */
   POLICY_TRUSTED_ISSUERS: jsonStringLists,
+  /** How long a hop may wait for its parent hop (from its arrival) before UNTRACKED_HOP. */
+  UNTRACKED_HOP_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600 * 1000)
+    .default(5 * 60 * 1000),
   /** The ledger's signing key, as a C2SP/sumdb signer key (`PRIVATE+KEY+<name>+<id>+<key>`),
    *  or a file holding it. In development, the local key under .cache/dev-ledger. */
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),

@@ -77,6 +77,8 @@ export interface HopView {
   decision: Decision;
   reason: string | null;
   occurredAt: Date;
+  /** When the store received it (the database's clock): a missing parent's grace runs from here. */
+  receivedAt: Date;
 }
 
 /** A lifecycle change in effect: reported by the principal's tenant or a trusted one. */

@@ -35,7 +35,22 @@ function principalRow(ref: PrincipalRef, reporter: string): PrincipalRow {
   };
 }
 
-function tokenRow(token: TokenRef, reporter: string, extra?: Partial<TokenRow>): TokenRow {
+/**
+ * The precedence of an event's descriptions of tokens (see TokenRow.precedence): `0` for the
+ * token an exchange issued (the STS minted it: its description is the token's own), `1` for
+ * any other mention; then the event's time (normalized, so text order is time order), its
+ * source and its id. Every part is a fact of the event, never of its arrival.
+ */
+function precedenceOf(event: DelegationEvent, issued: boolean): string {
+  return `${issued ? 0 : 1}|${new Date(event.time).toISOString()}|${event.source}|${event.id}`;
+}
+
+function tokenRow(
+  token: TokenRef,
+  reporter: string,
+  precedence: string,
+  extra?: Partial<TokenRow>,
+): TokenRow {
   // Explicit fields, no spreads: this runs for every token of every event.
   const row: TokenRow = {
     reporter,
@@ -53,6 +68,7 @@ function tokenRow(token: TokenRef, reporter: string, extra?: Partial<TokenRow>):
     actorTokenKey: null,
     revokedAt: null,
     revokeReason: null,
+    precedence,
   };
   if (extra) Object.assign(row, extra);
   return row;
@@ -118,11 +134,15 @@ export function toEventGraph(
       const subjectTokenKey = tokenKeyOf(data.subjectToken);
       const actorTokenKey = data.actorToken ? tokenKeyOf(data.actorToken) : null;
       const issuedTokenKey = tokenKeyOf(data.issuedToken);
+      const mention = precedenceOf(event, false);
       graph.tokens.push(
-        tokenRow(data.subjectToken, tenant),
-        tokenRow(data.issuedToken, tenant, { parentKey: subjectTokenKey, actorTokenKey }),
+        tokenRow(data.subjectToken, tenant, mention),
+        tokenRow(data.issuedToken, tenant, precedenceOf(event, true), {
+          parentKey: subjectTokenKey,
+          actorTokenKey,
+        }),
       );
-      if (data.actorToken) graph.tokens.push(tokenRow(data.actorToken, tenant));
+      if (data.actorToken) graph.tokens.push(tokenRow(data.actorToken, tenant, mention));
       graph.requests.push({ requestId: data.requestId, time: event.time });
       graph.exchanges.push({
         source: event.source,
@@ -143,7 +163,7 @@ export function toEventGraph(
       const { data } = event;
       graph.principals.push(principalRow(data.actor, tenant));
       if (data.onBehalfOf) graph.principals.push(principalRow(data.onBehalfOf, tenant));
-      if (data.token) graph.tokens.push(tokenRow(data.token, tenant));
+      if (data.token) graph.tokens.push(tokenRow(data.token, tenant, precedenceOf(event, false)));
       graph.requests.push({ requestId: data.requestId, time: event.time });
       graph.hops.push({
         source: event.source,
@@ -170,7 +190,7 @@ export function toEventGraph(
     case 'provenant.token.revoked': {
       const { data } = event;
       graph.tokens.push(
-        tokenRow(data.token, tenant, {
+        tokenRow(data.token, tenant, precedenceOf(event, false), {
           revokedAt: data.revokedAt,
           revokeReason: data.reason ?? null,
         }),

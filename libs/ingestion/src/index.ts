@@ -7,3 +7,5 @@ export * from './event-decoder';
 export * from './event-graph.mapper';
 export * from './ingest-batch.service';
 export * from './dead-letter';
+export * from './request-judging';
+export * from './untracked-hop-sweep.service';

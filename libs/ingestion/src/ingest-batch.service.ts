@@ -1,9 +1,4 @@
-import {
-  ANOMALY_RULES,
-  evaluateAnomalies,
-  evaluateEventClaims,
-  type AnomalyPolicy,
-} from '@app/anomalies';
+import { evaluateEventClaims, type AnomalyPolicy } from '@app/anomalies';
 import {
   classifyStorageFailure,
   DatabaseService,
@@ -23,6 +18,7 @@ import { deadLetterOf } from './dead-letter';
 import type { DecodeError } from './decode-error';
 import type { EventDecoder, RawMessage } from './event-decoder';
 import { toEventGraph, type MessagePosition } from './event-graph.mapper';
+import { judgeRequests, REQUEST_RULE_NAMES } from './request-judging';
 
 export interface IncomingMessage extends RawMessage {
   key: Buffer | null;
@@ -54,9 +50,6 @@ interface Candidate {
   /** Later deliveries of the same event in this batch: they share its fate. */
   repeats: IncomingMessage[];
 }
-
-/** The rules that judge requests: only their verdicts are withdrawn when no longer found. */
-const REQUEST_RULE_NAMES = ANOMALY_RULES.map((rule) => rule.rule);
 
 const eventKey = (graph: EventGraph): string => `${graph.event.source}\u0000${graph.event.ceId}`;
 
@@ -178,7 +171,7 @@ export class IngestBatchService {
       const written = await this.store.storeBatch(tx, { graphs, deadLetters });
       const judged =
         written.stored.length > 0
-          ? await this.judgeRequests(tx, written.stored, policy)
+          ? await this.judgeTouched(tx, written.stored, policy)
           : { found: [], evaluated: [] };
       const anomalies = await this.store.recordVerdicts(tx, {
         found: [...written.stored.flatMap((graph) => graph.anomalies), ...judged.found],
@@ -196,7 +189,7 @@ export class IngestBatchService {
    * verdict: anomalies found are open, those no longer found are withdrawn, so the open set
    * converges whatever the arrival order.
    */
-  private async judgeRequests(
+  private async judgeTouched(
     tx: Transaction,
     fresh: EventGraph[],
     policy: AnomalyPolicy,
@@ -216,22 +209,6 @@ export class IngestBatchService {
     );
     for (const requestId of await this.graphs.requestsUsingIssued(tx, issued, [...requestIds]))
       requestIds.add(requestId);
-    const loaded = await this.graphs.loadForRules(tx, [...requestIds]);
-    // A token presented by several actors is shared in every request that presented it,
-    // also those judged in earlier batches, before the second actor appeared: judge those
-    // again. (Only when a token is shared, which costs a clean batch no statement. Their
-    // judging locks come after this batch's: a deadlock this rarely risks is retried.)
-    const shared = [...loaded.values()].flatMap((graph) =>
-      [...graph.presenters].filter(([, actors]) => actors.length > 1).map(([key]) => key),
-    );
-    const others = (await this.graphs.requestsPresenting(tx, [...new Set(shared)])).filter(
-      (requestId) => !loaded.has(requestId),
-    );
-    for (const [requestId, graph] of await this.graphs.loadForRules(tx, others))
-      loaded.set(requestId, graph);
-    return {
-      found: [...loaded.values()].flatMap((graph) => evaluateAnomalies(graph, policy)),
-      evaluated: [...loaded.keys()],
-    };
+    return judgeRequests(this.graphs, tx, [...requestIds], policy);
   }
 }

@@ -1,4 +1,4 @@
-import { batchRows, type BatchRows } from './batch-rows';
+import { batchRows, type BatchRows, type StoredTokenRow } from './batch-rows';
 import type { EventGraph, PrincipalRow, TokenRow } from './graph-rows';
 
 const token = (fields: Partial<TokenRow>): TokenRow => ({
@@ -17,6 +17,14 @@ const token = (fields: Partial<TokenRow>): TokenRow => ({
   actorTokenKey: null,
   revokedAt: null,
   revokeReason: null,
+  precedence: '1|2026-11-01T09:00:00.000Z|gw|e1',
+  ...fields,
+});
+
+/** A token as the batch writes it: `sources` names where each given field came from. */
+const stored = (fields: Partial<StoredTokenRow>): StoredTokenRow => ({
+  ...token({}),
+  sources: {},
   ...fields,
 });
 
@@ -31,16 +39,38 @@ const principal = (fields: Partial<PrincipalRow>): PrincipalRow => ({
 });
 
 // A graph's event and anomalies play no part in the merge.
-const graph = (rows: Partial<BatchRows>): EventGraph =>
-  ({ ...batchRows([]), ...rows }) as EventGraph;
+const graph = (rows: Partial<Omit<BatchRows, 'tokens'>> & { tokens?: TokenRow[] }): EventGraph =>
+  ({ ...batchRows([]), ...rows }) as unknown as EventGraph;
 
 describe('batchRows', () => {
-  it('keeps what a token was first described with and fills in only what was missing', () => {
-    const { tokens } = batchRows([
-      graph({ tokens: [token({ issuer: 'https://idp', scopes: ['read'] })] }),
-      graph({ tokens: [token({ issuer: 'https://other', scopes: ['admin'], jti: 't1' })] }),
-    ]);
-    expect(tokens).toEqual([token({ issuer: 'https://idp', scopes: ['read'], jti: 't1' })]);
+  it('keeps, field by field, what the description that comes first by precedence gives', () => {
+    const exchange = '0|2026-11-01T09:00:05.000Z|gw|x1';
+    const early = '1|2026-11-01T09:00:01.000Z|gw|h1';
+    const late = '1|2026-11-01T09:00:09.000Z|gw|h2';
+    const descriptions = [
+      token({ precedence: late, issuer: 'https://other', scopes: ['admin'], jti: 't1' }),
+      token({ precedence: early, issuer: 'https://idp', scopes: ['read'] }),
+      token({ precedence: exchange, scopes: ['read', 'write'], audience: ['crm'] }),
+    ];
+    const expected = stored({
+      precedence: exchange,
+      issuer: 'https://idp',
+      scopes: ['read', 'write'],
+      audience: ['crm'],
+      jti: 't1',
+      sources: { issuer: early, scopes: exchange, audience: exchange },
+    });
+    // Every arrival order, in one event or spread over several: the same row.
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 0, 2],
+      [1, 2, 0],
+    ]) {
+      const inOrder = order.map((i) => descriptions[i]);
+      expect(batchRows([graph({ tokens: inOrder })]).tokens).toEqual([expected]);
+      expect(batchRows(inOrder.map((row) => graph({ tokens: [row] }))).tokens).toEqual([expected]);
+    }
   });
 
   it('keeps the earliest revocation of a token, in whichever order they came', () => {
@@ -48,7 +78,7 @@ describe('batchRows', () => {
       graph({ tokens: [token({ revokedAt: '2025-01-01T00:00:02.000Z' })] }),
       graph({ tokens: [token({ revokedAt: '2025-01-01T00:00:01.000Z' })] }),
     ]);
-    expect(tokens).toEqual([token({ revokedAt: '2025-01-01T00:00:01.000Z' })]);
+    expect(tokens).toEqual([stored({ revokedAt: '2025-01-01T00:00:01.000Z' })]);
   });
 
   it('never merges two reporters’ records of one token or one principal', () => {

@@ -2,44 +2,69 @@ import { recordKey } from '@app/graph';
 import type { EventGraph, PrincipalKey, PrincipalRow, TokenRow } from './graph-rows';
 
 /** The rows a batch of events adds, one statement's worth per table. */
-export type BatchRows = Omit<EventGraph, 'event' | 'anomalies'>;
+export type BatchRows = Omit<EventGraph, 'event' | 'anomalies' | 'tokens'> & {
+  tokens: StoredTokenRow[];
+};
 
 /** Names one tenant's record of a principal, as the principals' unique key does. */
 export const principalKey = (p: PrincipalKey): string =>
   `${p.reporter}\u0000${p.tenant}\u0000${p.issuer}\u0000${p.subject}`;
 
-// The token fields the first description to name them sets and later ones only fill in.
-const FIRST_WINS = [
-  'issuer',
-  'jti',
-  'fingerprint',
-  'issuedAt',
-  'expiresAt',
-  'claims',
-  'parentKey',
-  'actorTokenKey',
-  'revokeReason',
+/**
+ * The token fields a description may give, each with its column: the value kept is the one
+ * of the description that comes first by precedence (TokenRow.precedence) among those that
+ * give it, wherever and in whichever order they arrived. `sources` records, per field, the
+ * precedence of the description its value came from, so that the stored row and a later
+ * batch's merge the same way (TOKENS_ON_CONFLICT).
+ */
+const DESCRIBED = [
+  ['issuer', 'issuer'],
+  ['fingerprint', 'fingerprint'],
+  ['audience', 'audience'],
+  ['scopes', 'scopes'],
+  ['issuedAt', 'issued_at'],
+  ['expiresAt', 'expires_at'],
+  ['claims', 'claims'],
+  ['parentKey', 'parent_key'],
+  ['actorTokenKey', 'actor_token_key'],
 ] as const;
+type DescribedField = (typeof DESCRIBED)[number][0];
+
+/** A token as one batch writes it: its descriptions merged, with where each field came from. */
+export interface StoredTokenRow extends TokenRow {
+  sources: Partial<Record<DescribedField, string>>;
+}
+
+const given = (value: unknown): boolean =>
+  value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
 
 /**
- * Merges the descriptions of one token a reporter gave several times in a batch: first
- * value wins. Different reporters' descriptions are different records, never merged.
+ * Merges the descriptions of one token a reporter gave several times in a batch, field by
+ * field by precedence; the earliest revocation wins. Different reporters' descriptions are
+ * different records, never merged.
  */
-function mergeTokens(rows: TokenRow[]): TokenRow[] {
-  const merged = new Map<string, TokenRow>();
-  for (const row of rows) {
+function mergeTokens(rows: TokenRow[]): StoredTokenRow[] {
+  const merged = new Map<string, StoredTokenRow>();
+  const ordered = [...rows].sort((a, b) =>
+    a.precedence < b.precedence ? -1 : a.precedence > b.precedence ? 1 : 0,
+  );
+  for (const row of ordered) {
     const record = recordKey(row.reporter, row.key);
-    const seen = merged.get(record);
+    let seen = merged.get(record);
     if (!seen) {
-      merged.set(record, { ...row });
+      seen = { ...row, sources: {} };
+      for (const [field] of DESCRIBED) if (given(row[field])) seen.sources[field] = row.precedence;
+      merged.set(record, seen);
       continue;
     }
-    for (const field of FIRST_WINS) {
-      if (seen[field] === null || seen[field] === undefined)
-        (seen as unknown as Record<string, unknown>)[field] = row[field];
+    // In precedence order: a field already given keeps its value.
+    for (const [field] of DESCRIBED) {
+      if (given(seen[field]) || !given(row[field])) continue;
+      (seen as unknown as Record<string, unknown>)[field] = row[field];
+      seen.sources[field] = row.precedence;
     }
-    if (seen.audience.length === 0) seen.audience = row.audience;
-    if (seen.scopes.length === 0) seen.scopes = row.scopes;
+    seen.jti ??= row.jti;
+    seen.revokeReason ??= row.revokeReason;
     if (
       row.revokedAt &&
       (!seen.revokedAt || Date.parse(row.revokedAt) < Date.parse(seen.revokedAt))
@@ -84,18 +109,32 @@ export function batchRows(graphs: EventGraph[]): BatchRows {
 export const PRINCIPALS_ON_CONFLICT = `ON CONFLICT (reporter, tenant, issuer, subject) DO UPDATE SET display_name = EXCLUDED.display_name
        WHERE principals.display_name IS NULL AND EXCLUDED.display_name IS NOT NULL`;
 
-/** What a reporter said first about a token stays; later events only fill in the gaps. */
+// A description's field replaces the stored one when the stored row lacks it, or when the
+// description comes first by precedence. A row stored before precedences were kept has no
+// sources: what it holds stays, as it did then (the empty text sorts first).
+const winsOver = (column: string, field: string, array: boolean): string => {
+  const given = (alias: string) =>
+    array ? `cardinality(${alias}.${column}) > 0` : `${alias}.${column} IS NOT NULL`;
+  return `(${given('EXCLUDED')} AND (NOT ${given('tokens')}
+           OR EXCLUDED.field_sources->>'${field}' < coalesce(tokens.field_sources->>'${field}', '')))`;
+};
+const ARRAYS: ReadonlySet<string> = new Set(['audience', 'scopes']);
+
+/**
+ * Each field of a token holds what its first description by precedence gives (the issuing
+ * exchange's, else the earliest event's), whatever the order descriptions arrive in; the
+ * earliest revocation wins.
+ */
 export const TOKENS_ON_CONFLICT = `ON CONFLICT (reporter, key) DO UPDATE SET
-         issuer = COALESCE(tokens.issuer, EXCLUDED.issuer),
+         ${DESCRIBED.map(
+           ([field, column]) =>
+             `${column} = CASE WHEN ${winsOver(column, field, ARRAYS.has(field))} THEN EXCLUDED.${column} ELSE tokens.${column} END`,
+         ).join(',\n         ')},
+         field_sources = tokens.field_sources || jsonb_strip_nulls(jsonb_build_object(${DESCRIBED.map(
+           ([field, column]) =>
+             `'${field}', CASE WHEN ${winsOver(column, field, ARRAYS.has(field))} THEN EXCLUDED.field_sources->'${field}' END`,
+         ).join(', ')})),
          jti = COALESCE(tokens.jti, EXCLUDED.jti),
-         fingerprint = COALESCE(tokens.fingerprint, EXCLUDED.fingerprint),
-         audience = CASE WHEN cardinality(tokens.audience) = 0 THEN EXCLUDED.audience ELSE tokens.audience END,
-         scopes = CASE WHEN cardinality(tokens.scopes) = 0 THEN EXCLUDED.scopes ELSE tokens.scopes END,
-         issued_at = COALESCE(tokens.issued_at, EXCLUDED.issued_at),
-         expires_at = COALESCE(tokens.expires_at, EXCLUDED.expires_at),
-         claims = COALESCE(tokens.claims, EXCLUDED.claims),
-         parent_key = COALESCE(tokens.parent_key, EXCLUDED.parent_key),
-         actor_token_key = COALESCE(tokens.actor_token_key, EXCLUDED.actor_token_key),
          revoked_at = LEAST(tokens.revoked_at, EXCLUDED.revoked_at),
          revoke_reason = COALESCE(tokens.revoke_reason, EXCLUDED.revoke_reason)`;
 

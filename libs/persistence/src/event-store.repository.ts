@@ -10,6 +10,7 @@ import {
   PRINCIPALS_ON_CONFLICT,
   REQUESTS_ON_CONFLICT,
   TOKENS_ON_CONFLICT,
+  type StoredTokenRow,
 } from './batch-rows';
 import type {
   AnomalyRow,
@@ -17,7 +18,6 @@ import type {
   EventGraph,
   PrincipalRow,
   StoredAnomaly,
-  TokenRow,
 } from './graph-rows';
 
 export interface StoreBatchResult {
@@ -89,7 +89,9 @@ export class EventStoreRepository {
     await this.upsertTokens(client, rows.tokens);
     await this.upsertRequests(client, rows.requests);
     await this.insertExchanges(client, withIds(rows.exchanges));
-    await this.insertHops(client, withIds(rows.hops));
+    const hops = withIds(rows.hops);
+    await this.insertHops(client, hops);
+    await this.trackParentWaits(client, hops);
     await this.insertChanges(client, withIds(rows.changes));
     return { stored, duplicates: graphs.length - stored.length, deadLettered };
   }
@@ -156,17 +158,18 @@ export class EventStoreRepository {
     );
   }
 
-  private async upsertTokens(client: PoolClient, rows: TokenRow[]): Promise<void> {
+  private async upsertTokens(client: PoolClient, rows: StoredTokenRow[]): Promise<void> {
     if (rows.length === 0) return;
     await client.query(
       `INSERT INTO tokens (reporter, key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at, claims,
-                           parent_key, actor_token_key, revoked_at, revoke_reason)
+                           parent_key, actor_token_key, revoked_at, revoke_reason, field_sources)
        SELECT t.reporter, t.key, t.tenant, t.issuer, t.jti, t.fingerprint,
               ARRAY(SELECT jsonb_array_elements_text(t.audience)), ARRAY(SELECT jsonb_array_elements_text(t.scopes)),
-              t."issuedAt", t."expiresAt", t.claims, t."parentKey", t."actorTokenKey", t."revokedAt", t."revokeReason"
+              t."issuedAt", t."expiresAt", t.claims, t."parentKey", t."actorTokenKey", t."revokedAt", t."revokeReason",
+              t.sources
        FROM jsonb_to_recordset($1::jsonb) AS t(reporter text, key text, tenant text, issuer text, jti text, fingerprint text,
             audience jsonb, scopes jsonb, "issuedAt" timestamptz, "expiresAt" timestamptz, claims jsonb,
-            "parentKey" text, "actorTokenKey" text, "revokedAt" timestamptz, "revokeReason" text)
+            "parentKey" text, "actorTokenKey" text, "revokedAt" timestamptz, "revokeReason" text, sources jsonb)
        ORDER BY t.reporter, t.key
        ${TOKENS_ON_CONFLICT}`,
       [json(rows)],
@@ -211,7 +214,12 @@ export class EventStoreRepository {
   ): Promise<void> {
     if (rows.length === 0) return;
     // A hop is (owning tenant, requestId, hopId): another tenant's hop of the same ids is a
-    // different hop. A second event of the same tenant claiming them is kept in the ledger only.
+    // different hop. When events of the same tenant report one hop differently, the earliest
+    // report (its time, then source and id) is the hop, whichever arrived first; the others
+    // are kept in the ledger only. A report arriving later that comes first replaces it.
+    const reportOf = (hop: string) =>
+      `${hop}.occurred_at, (SELECT e.source FROM events e WHERE e.id = ${hop}.event_id) COLLATE "C",
+       (SELECT e.ce_id FROM events e WHERE e.id = ${hop}.event_id) COLLATE "C"`;
     await client.query(
       `INSERT INTO hops (event_id, request_id, hop_id, parent_hop_id, tenant, actor_id, on_behalf_of_id, tool_name,
                          tool_server, target_service, target_tenant, target_resource, target_action, token_key,
@@ -220,17 +228,57 @@ export class EventStoreRepository {
               h."eventId", h."requestId", h."hopId", h."parentHopId", h.tenant, a.id, o.id, h."toolName", h."toolServer",
               h."targetService", h."targetTenant", h."targetResource", h."targetAction", h."tokenKey",
               h.decision::decision, h.reason, h."occurredAt"
-       FROM jsonb_to_recordset($1::jsonb) AS h("eventId" bigint, "requestId" text, "hopId" text, "parentHopId" text,
-            tenant text, actor jsonb, "onBehalfOf" jsonb, "toolName" text, "toolServer" text, "targetService" text,
+       FROM jsonb_to_recordset($1::jsonb) AS h("eventId" bigint, source text, "ceId" text, "requestId" text,
+            "hopId" text, "parentHopId" text, tenant text, actor jsonb, "onBehalfOf" jsonb, "toolName" text, "toolServer" text, "targetService" text,
             "targetTenant" text, "targetResource" text, "targetAction" text, "tokenKey" text, decision text,
             reason text, "occurredAt" timestamptz)
        JOIN principals a ON a.reporter = h.actor->>'reporter' AND a.tenant = h.actor->>'tenant'
                         AND a.issuer = h.actor->>'issuer' AND a.subject = h.actor->>'subject'
        LEFT JOIN principals o ON o.reporter = h."onBehalfOf"->>'reporter' AND o.tenant = h."onBehalfOf"->>'tenant'
                               AND o.issuer = h."onBehalfOf"->>'issuer' AND o.subject = h."onBehalfOf"->>'subject'
-       ORDER BY h.tenant, h."requestId", h."hopId", h."eventId"
-       ON CONFLICT (tenant, request_id, hop_id) DO NOTHING`,
+       ORDER BY h.tenant, h."requestId", h."hopId", h."occurredAt", h.source COLLATE "C", h."ceId" COLLATE "C"
+       ON CONFLICT (tenant, request_id, hop_id) DO UPDATE SET
+         event_id = EXCLUDED.event_id, parent_hop_id = EXCLUDED.parent_hop_id, actor_id = EXCLUDED.actor_id,
+         on_behalf_of_id = EXCLUDED.on_behalf_of_id, tool_name = EXCLUDED.tool_name,
+         tool_server = EXCLUDED.tool_server, target_service = EXCLUDED.target_service,
+         target_tenant = EXCLUDED.target_tenant, target_resource = EXCLUDED.target_resource,
+         target_action = EXCLUDED.target_action, token_key = EXCLUDED.token_key, decision = EXCLUDED.decision,
+         reason = EXCLUDED.reason, occurred_at = EXCLUDED.occurred_at
+       WHERE (${reportOf('EXCLUDED')}) < (${reportOf('hops')})`,
       [json(rows)],
+    );
+  }
+
+  /**
+   * A hop stored without its parent starts waiting for it (hop_parent_waits, stamped with its
+   * event's arrival, which a report replacing the hop restamps); a hop stored here ends the
+   * wait of the hops that name it as parent. A
+   * wait a concurrent batch ends unseen is cleared by the sweeper, which judges before it
+   * fires: the row only says when to judge, the verdict comes from the facts.
+   */
+  private async trackParentWaits(
+    client: PoolClient,
+    rows: Array<EventGraph['hops'][number] & { eventId?: string }>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await client.query(
+      `WITH fresh AS (
+         SELECT h.tenant, h.request_id, h.hop_id, h.parent_hop_id, e.received_at
+         FROM hops h JOIN events e ON e.id = h.event_id
+         WHERE h.event_id = ANY($1::bigint[])
+       ), arrived AS (
+         DELETE FROM hop_parent_waits w USING fresh f
+         WHERE w.tenant = f.tenant AND w.request_id = f.request_id AND w.parent_hop_id = f.hop_id
+       )
+       INSERT INTO hop_parent_waits (tenant, request_id, hop_id, parent_hop_id, arrived_at)
+       SELECT f.tenant, f.request_id, f.hop_id, f.parent_hop_id, f.received_at FROM fresh f
+       WHERE f.parent_hop_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM hops p WHERE p.tenant = f.tenant AND p.request_id = f.request_id
+                         AND p.hop_id = f.parent_hop_id)
+       ORDER BY 1, 2, 3
+       ON CONFLICT (tenant, request_id, hop_id) DO UPDATE
+         SET parent_hop_id = EXCLUDED.parent_hop_id, arrived_at = EXCLUDED.arrived_at`,
+      [rows.map((row) => row.eventId)],
     );
   }
 

@@ -53,6 +53,12 @@ export interface TokenRow {
   actorTokenKey: string | null;
   revokedAt: string | null;
   revokeReason: string | null;
+  /**
+   * How much this description counts against another of the same token (smaller first):
+   * the issuing exchange's before any other mention, then the earlier event (its time,
+   * source and id). See `describedTokens`.
+   */
+  precedence: string;
 }
 
 export interface RequestRow {

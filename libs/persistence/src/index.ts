@@ -12,6 +12,7 @@ export * from './principal.repository';
 export * from './token.repository';
 export * from './outbox.repository';
 export * from './ledger.repository';
+export * from './hop-parent-wait.repository';
 export * from './export.repository';
 export * from './policy-replay.repository';
 export * from './storage-failure';

@@ -7,6 +7,7 @@ import { PrincipalRepository } from './principal.repository';
 import { TokenRepository } from './token.repository';
 import { OutboxRepository } from './outbox.repository';
 import { LedgerRepository } from './ledger.repository';
+import { HopParentWaitRepository } from './hop-parent-wait.repository';
 import { ExportRepository } from './export.repository';
 import { PolicyReplayRepository } from './policy-replay.repository';
 import type { LifecycleAuthorities } from '@app/contract';
@@ -34,6 +35,7 @@ export class PersistenceModule {
         TokenRepository,
         OutboxRepository,
         LedgerRepository,
+        HopParentWaitRepository,
         ExportRepository,
         PolicyReplayRepository,
       ],
@@ -46,6 +48,7 @@ export class PersistenceModule {
         TokenRepository,
         OutboxRepository,
         LedgerRepository,
+        HopParentWaitRepository,
         ExportRepository,
         PolicyReplayRepository,
       ],

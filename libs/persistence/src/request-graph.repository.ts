@@ -150,6 +150,18 @@ export class RequestGraphRepository {
     return graphs;
   }
 
+  /**
+   * The time on the database's clock, which stamped every event's arrival: the rules judge
+   * by it, so a verdict that depends on time (a parent hop's grace) is judged on the same
+   * clock as the facts, whichever process judges. Read after `loadForRules` took the
+   * request's judging lock, so each verdict recorded on a request is judged later than the
+   * one before it (the transaction's start, `now()`, may be earlier than a verdict it waited for).
+   */
+  async clock(tx: Transaction): Promise<Date> {
+    const { rows } = await clientOf(tx).query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return rows[0].now;
+  }
+
   /** Hops, exchanges and tokens with their lineage: what both views show. */
   private async loadFacts(
     db: Queryable,
@@ -221,12 +233,14 @@ export class RequestGraphRepository {
       decision: 'allow' | 'deny';
       reason: string | null;
       occurred_at: Date;
+      received_at: Date;
     }>(
       `SELECT h.event_id::text, h.request_id, h.hop_id, h.parent_hop_id, h.tenant, ${PRINCIPAL_JSON('a')} AS actor,
               CASE WHEN o.id IS NULL THEN NULL ELSE ${PRINCIPAL_JSON('o')} END AS obo,
               h.tool_name, h.tool_server, h.target_service, h.target_tenant, h.target_resource, h.target_action,
-              h.token_key, h.decision, h.reason, h.occurred_at
-       FROM hops h JOIN principals a ON a.id = h.actor_id LEFT JOIN principals o ON o.id = h.on_behalf_of_id
+              h.token_key, h.decision, h.reason, h.occurred_at, e.received_at
+       FROM hops h JOIN events e ON e.id = h.event_id
+       JOIN principals a ON a.id = h.actor_id LEFT JOIN principals o ON o.id = h.on_behalf_of_id
        WHERE h.request_id = ANY($1::text[])
          AND ($2::text[] IS NULL OR h.tenant = ANY($2::text[]) OR h.target_tenant = ANY($2::text[]))`,
       [requestIds, tenants],
@@ -252,6 +266,7 @@ export class RequestGraphRepository {
       decision: row.decision,
       reason: row.reason,
       occurredAt: row.occurred_at,
+      receivedAt: row.received_at,
     }));
   }
 

@@ -49,9 +49,14 @@ export class TokenRepository {
        FROM (SELECT DISTINCT ON (reporter, key) * FROM tree ORDER BY reporter, key, depth) tree
        JOIN tokens t ON t.reporter = tree.reporter AND t.key = tree.key
        LEFT JOIN LATERAL (
-         SELECT * FROM token_exchanges x WHERE x.tenant = t.reporter AND x.issued_token_key = t.key
+         SELECT x.* FROM token_exchanges x
+         JOIN principals xa ON xa.id = x.actor_id JOIN principals xs ON xs.id = x.subject_id
+         WHERE x.tenant = t.reporter AND x.issued_token_key = t.key
          -- The first issuing exchange, as the reconstruction picks it (firstIssuing).
-         ORDER BY x.occurred_at, x.subject_token_key COLLATE "C", x.actor_id LIMIT 1) x ON true
+         ORDER BY x.occurred_at, x.subject_token_key COLLATE "C", xa.tenant COLLATE "C",
+                  xa.issuer COLLATE "C", xa.subject COLLATE "C", xs.tenant COLLATE "C",
+                  xs.issuer COLLATE "C", xs.subject COLLATE "C"
+         LIMIT 1) x ON true
        LEFT JOIN principals a ON a.id = x.actor_id
        LEFT JOIN principals s ON s.id = x.subject_id
        ${revocationInEffect({ token: 't', authorities: '$3', as: 'r', reportedWithin: '$1' })}

@@ -97,6 +97,87 @@ describe('reconstruct', () => {
     ]);
   });
 
+  it('keeps a delegate whose hop is missing: the chain follows its observed exchange', () => {
+    // alice → bot → tool → svc, each step an observed exchange. The tool's hop (h2) never
+    // arrived, so svc's hop hangs from a missing parent, while the bot's second call sits
+    // deeper in the hop tree: the hop tree alone would make the chain alice → bot.
+    const { builder, alice, bot } = crmStory();
+    const svc = builder.principal('svc:billing', 'service');
+    builder.exchange(alice, svc, 'tok-tool', 'tok-svc', '2026-11-01T09:00:03Z');
+    const graph = builder.build();
+    graph.hops = graph.hops.filter((hop) => hop.hopId !== 'h2');
+    const more = new RequestGraphBuilder()
+      .hop('h1b', bot, '2026-11-01T09:00:04Z', {
+        onBehalfOf: alice,
+        tokenKey: 'tok-bot',
+        parentHopId: 'h1',
+        service: 'crm-mcp',
+      })
+      .hop('h3', svc, '2026-11-01T09:00:05Z', {
+        onBehalfOf: alice,
+        tokenKey: 'tok-svc',
+        parentHopId: 'h2',
+        service: 'billing-api',
+      })
+      .build();
+    graph.hops.push(...more.hops);
+    for (const order of permutations(3)) {
+      const shuffled = { ...graph, hops: order.map((i) => graph.hops[i]) };
+      const result = summary(reconstruct(shuffled));
+      expect(result.chain).toEqual([
+        'alice@acme.example',
+        'agent:support-bot',
+        'tool:crm-lookup',
+        'svc:billing',
+      ]);
+      expect(result.gaps).toEqual(['MISSING_PARENT_HOP:h3']);
+    }
+  });
+
+  it('counts a delegation seen only through its exchange', () => {
+    const { builder, alice, tool } = crmStory();
+    const svc = builder.principal('svc:billing', 'service');
+    builder.exchange(alice, svc, 'tok-tool', 'tok-svc', '2026-11-01T09:00:04Z');
+    expect(summary(reconstruct(builder.build())).chain).toEqual([
+      'alice@acme.example',
+      'agent:support-bot',
+      tool.id,
+      'svc:billing',
+    ]);
+  });
+
+  it('draws the chain from the exchanges when no hop presented a linked token', () => {
+    const builder = new RequestGraphBuilder();
+    const alice = builder.principal('alice', 'human');
+    const bot = builder.principal('bot');
+    const tool = builder.principal('tool', 'tool');
+    builder
+      .exchange(alice, bot, 'tok-a', 'tok-b', '2026-11-01T10:00:00Z')
+      .exchange(alice, tool, 'tok-b', 'tok-c', '2026-11-01T10:00:01Z')
+      .hop('h1', bot, '2026-11-01T10:00:02Z', { onBehalfOf: alice, tokenKey: 'tok-unknown' });
+    expect(summary(reconstruct(builder.build())).chain).toEqual(['alice', 'bot', 'tool']);
+  });
+
+  it('tells a token issued twice at one instant the same way, whatever the database ids (found by the convergence property)', () => {
+    // The same facts, with the principals' records created in either order (ids follow arrival).
+    const chains = [
+      ['agent:bot', 'agent:mallory'],
+      ['agent:mallory', 'agent:bot'],
+    ].map((created) => {
+      const builder = new RequestGraphBuilder();
+      const alice = builder.principal('alice', 'human');
+      const [first, second] = created.map((id) => builder.principal(id));
+      builder
+        .exchange(alice, first, 'tok-a', 'tok-b', '2026-11-01T10:00:00Z')
+        .exchange(alice, second, 'tok-a', 'tok-b', '2026-11-01T10:00:00Z');
+      return summary(reconstruct(builder.build())).chain;
+    });
+    expect(chains).toEqual([
+      ['alice', 'agent:bot'],
+      ['alice', 'agent:bot'],
+    ]);
+  });
+
   it('stops on a cycle in token parents', () => {
     const { builder } = crmStory();
     builder.token('tok-alice', { parentKey: 'tok-tool' });

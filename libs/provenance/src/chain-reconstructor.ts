@@ -83,8 +83,8 @@ export interface ReconstructOptions {
 
 /**
  * Who acted on whose behalf, from what was observed. The origin and the chain come from
- * the token lineage behind the deepest hop (each exchange: subject → actor); the hops'
- * own links and the tokens' `act` claims are cross-checked against it, and every
+ * the longest token lineage observed, through the hops' tokens and the exchanges alike
+ * (each exchange: subject → actor); the hops' own links and the tokens' `act` claims are cross-checked against it, and every
  * disagreement or missing piece becomes a gap. The result depends only on the set of
  * stored facts, never on the order they arrived in.
  */
@@ -101,7 +101,9 @@ export function reconstruct(graph: RequestGraph, options: ReconstructOptions = {
     lineageByHop.set(hop.key, lineage);
   }
 
-  // The leading lineage: the deepest hop's (latest on a tie), else the longest exchange chain.
+  // The leading lineage: the longest delegation observed, whether a hop presented its token
+  // or only its exchange was seen (a delegate whose own hop is missing still counts). On a
+  // tie, the one behind the deepest hop (latest on a tie) leads, then the earliest exchange.
   const ownTenants = options.ownTenants;
   const owned = ownTenants ? hops.filter((hop) => ownTenants.includes(hop.tenant)) : hops;
   const leading = owned.length > 0 ? owned : hops;
@@ -111,16 +113,11 @@ export function reconstruct(graph: RequestGraph, options: ReconstructOptions = {
       depths.get(b.key)! - depths.get(a.key)! || byTimeThen<HopView>((hop) => hop.key)(b, a),
   )[0];
   let lineage = leaf ? lineageByHop.get(leaf.key)! : [];
-  if (lineage.length === 0) {
-    for (const hop of leading)
-      if (lineageByHop.get(hop.key)!.length > lineage.length) lineage = lineageByHop.get(hop.key)!;
-  }
-  if (lineage.length === 0 && exchanges.length > 0) {
-    const subjects = new Set(exchanges.map((x) => x.subjectTokenKey));
-    const newest =
-      [...exchanges].reverse().find((x) => !subjects.has(x.issuedTokenKey)) ??
-      exchanges[exchanges.length - 1];
-    lineage = exchangeLineage(graph, newest.issuedTokenKey, byIssued);
+  for (const hop of leading)
+    if (lineageByHop.get(hop.key)!.length > lineage.length) lineage = lineageByHop.get(hop.key)!;
+  for (const exchange of exchanges) {
+    const observed = exchangeLineage(graph, exchange.issuedTokenKey, byIssued);
+    if (observed.length > lineage.length) lineage = observed;
   }
 
   let origin: PrincipalView | null;

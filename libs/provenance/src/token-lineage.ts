@@ -1,4 +1,4 @@
-import type { ExchangeView, RequestGraph, TokenView } from '@app/graph';
+import type { ExchangeView, PrincipalView, RequestGraph, TokenView } from '@app/graph';
 
 /** Bound on lineage walks: a cycle or a hostile chain cannot loop forever. */
 export const MAX_LINEAGE = 64;
@@ -54,17 +54,23 @@ export function actChain(claims: Record<string, unknown> | null): string[] {
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const comparePrincipals = (a: PrincipalView, b: PrincipalView): number =>
+  compareText(a.tenant, b.tenant) || compareText(a.issuer, b.issuer) || compareText(a.id, b.id);
+
 /**
  * Which exchange issued a token, when several claim to: the earliest, then the one with the
- * smallest subject token key, then the smallest actor id. A token issued twice keeps its
- * first story. TokenRepository.descendants orders its lateral join the same way, so the
- * lineage tree and the chain name the same obtainer.
+ * smallest subject token key, then by who obtained it and for whom (tenant, issuer, id).
+ * Every part is a fact (never a database id, which follows arrival order), so a token
+ * issued twice keeps the same story whichever exchange arrived first.
+ * TokenRepository.descendants orders its lateral join the same way, so the lineage tree and
+ * the chain name the same obtainer.
  */
 export function firstIssuing(a: ExchangeView, b: ExchangeView): number {
   return (
     a.occurredAt.getTime() - b.occurredAt.getTime() ||
     compareText(a.subjectTokenKey, b.subjectTokenKey) ||
-    Number(BigInt(a.actor.ref) - BigInt(b.actor.ref))
+    comparePrincipals(a.actor, b.actor) ||
+    comparePrincipals(a.subject, b.subject)
   );
 }
 

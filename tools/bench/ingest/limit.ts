@@ -38,7 +38,7 @@ const STAGING = `
     ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE s_tokens (reporter text, key text, tenant text, issuer text, jti text, fingerprint text,
     audience text[], scopes text[], issued_at timestamptz, expires_at timestamptz, claims jsonb, parent_key text,
-    actor_token_key text, revoked_at timestamptz, revoke_reason text) ON COMMIT DELETE ROWS;
+    actor_token_key text, revoked_at timestamptz, revoke_reason text, field_sources jsonb) ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE s_requests (request_id text, time timestamptz) ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE s_exchanges (event_id bigint, request_id text, tenant text, ${keyColumns('s')}, ${keyColumns('a')},
     subject_token_key text, actor_token_key text, issued_token_key text, grant_type text, occurred_at timestamptz)
@@ -56,7 +56,7 @@ const MERGE = {
     SELECT reporter, tenant, issuer, subject, kind::principal_kind, display_name FROM s_principals ORDER BY 1, 2, 3, 4
     ${PRINCIPALS_ON_CONFLICT}`,
   tokens: `INSERT INTO tokens (reporter, key, tenant, issuer, jti, fingerprint, audience, scopes, issued_at, expires_at,
-      claims, parent_key, actor_token_key, revoked_at, revoke_reason)
+      claims, parent_key, actor_token_key, revoked_at, revoke_reason, field_sources)
     SELECT * FROM s_tokens ORDER BY reporter, key
     ${TOKENS_ON_CONFLICT}`,
   requests: `INSERT INTO requests (request_id, first_seen_at, last_seen_at)
@@ -166,6 +166,7 @@ async function limitBatch(client: Client, { topic, partition, messages }: Batch)
         field(t.actorTokenKey),
         field(t.revokedAt),
         field(t.revokeReason),
+        jsonField(t.sources),
       ]),
       MERGE.tokens,
     );

@@ -1,3 +1,4 @@
+import { defaultPolicy } from '@app/anomalies';
 import type { DryRunQuery } from '@app/investigation';
 import { z } from 'zod';
 import { badUserInput } from '../common/user-input.error';
@@ -55,6 +56,8 @@ export function dryRunQuery(args: PolicyDryRunArgs): DryRunQuery {
       trustedIssuers: new Map(
         policy.trustedIssuers.map((list) => [list.tenant, new Set(list.issuers)]),
       ),
+      // Not part of a proposal: how long a hop may wait for its parent is not policy.
+      untrackedHopGraceMs: defaultPolicy().untrackedHopGraceMs,
     },
     since,
     until,

@@ -31,6 +31,7 @@ const revocation = (reporter: string, tenant: string): TokenRow => ({
   actorTokenKey: null,
   revokedAt: '2026-11-01T12:00:00Z',
   revokeReason: null,
+  precedence: '1|2026-11-01T12:00:00.000Z|gw|e1',
 });
 
 const offboarding = (reporter: string, tenant: string): PrincipalChangeRow => ({

@@ -13,6 +13,7 @@ export const impersonationWithoutMayActRule: AnomalyRule = {
       const allowed = (mayAct as { sub?: unknown }).sub;
       if (allowed === exchange.actor.id) continue;
       findings.push({
+        // The token's key, not its record key (which carries a separator text cannot hold).
         subject: keyOfRecord(exchange.issuedTokenKey),
         tenant: exchange.tenant,
         targetTenant: null,

@@ -17,6 +17,20 @@ describe('ORPHANED_DELEGATION', () => {
     expect(run(orphanedDelegationRule, builder.build())).toEqual([]);
   });
 
+  it('takes a suspension and a reinstatement at the same instant as suspended, whatever order they were loaded in (found by the convergence property)', () => {
+    for (const changes of [
+      ['disabled', 'enabled'],
+      ['enabled', 'disabled'],
+    ]) {
+      const { builder, alice } = crmStory();
+      for (const change of changes) builder.change(alice, change, '2026-11-01T08:00:00Z');
+      expect(run(orphanedDelegationRule, builder.build()).map((f) => f.subject)).toEqual([
+        'h1',
+        'h2',
+      ]);
+    }
+  });
+
   it("tells only the principal's tenant when the change was another tenant's report", () => {
     // globex's gateway acts for acme's human; acme (the owner) offboarded her.
     const builder = new RequestGraphBuilder();

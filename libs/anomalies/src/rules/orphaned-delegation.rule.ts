@@ -1,6 +1,19 @@
+import type { PrincipalChangeView } from '@app/graph';
 import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 const SUSPENDING = new Set(['offboarded', 'disabled']);
+const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Latest first. Changes at the same instant are ordered by what they say, never by how they
+ * were loaded: a suspension before anything else (a reinstatement at the very instant of a
+ * suspension does not undo it), then by change and reporter.
+ */
+const latestFirst = (a: PrincipalChangeView, b: PrincipalChangeView): number =>
+  b.effectiveAt.getTime() - a.effectiveAt.getTime() ||
+  Number(SUSPENDING.has(b.change)) - Number(SUSPENDING.has(a.change)) ||
+  text(a.change, b.change) ||
+  text(a.reportedBy, b.reportedBy);
 
 /** A delegated token used after its origin was offboarded or disabled. */
 export const orphanedDelegationRule: AnomalyRule = {
@@ -17,7 +30,7 @@ export const orphanedDelegationRule: AnomalyRule = {
         .filter(
           (change) => change.principalRef === origin.ref && change.effectiveAt <= hop.occurredAt,
         )
-        .sort((a, b) => b.effectiveAt.getTime() - a.effectiveAt.getTime())[0];
+        .sort(latestFirst)[0];
       if (!last || !SUSPENDING.has(last.change)) continue;
       findings.push({
         subject: hop.hopId,

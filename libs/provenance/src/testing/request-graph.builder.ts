@@ -104,6 +104,8 @@ export class RequestGraphBuilder {
       service?: string;
       targetTenant?: string | null;
       tenant?: string;
+      /** When the store received it; by default when it occurred. */
+      receivedAt?: string;
     } = {},
   ): this {
     if (fields.tokenKey) this.token(fields.tokenKey);
@@ -129,6 +131,7 @@ export class RequestGraphBuilder {
       decision: 'allow',
       reason: null,
       occurredAt: new Date(at),
+      receivedAt: new Date(fields.receivedAt ?? at),
     });
     return this;
   }
