@@ -2,3 +2,5 @@
 // facts through the provenance reconstruction. Pure: no I/O.
 export * from './anomaly-rule';
 export * from './evaluate-anomalies';
+export * from './anomaly-details';
+export * from './suppression-match';

@@ -35,6 +35,7 @@ export function exportedAnomaly(row: ExportAnomalyRow): ExportedAnomaly {
     triage: row.triage as AnomalyTriage,
     version: row.version,
     changedAt: row.changedAt,
+    suppressedBy: row.suppressedBy,
   };
 }
 

@@ -13,4 +13,5 @@ export * from './token.repository';
 export * from './outbox.repository';
 export * from './ledger.repository';
 export * from './export.repository';
+export * from './suppression.repository';
 export * from './storage-failure';

@@ -8,6 +8,7 @@ import { TokenRepository } from './token.repository';
 import { OutboxRepository } from './outbox.repository';
 import { LedgerRepository } from './ledger.repository';
 import { ExportRepository } from './export.repository';
+import { SuppressionRepository } from './suppression.repository';
 import type { LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 
@@ -34,6 +35,7 @@ export class PersistenceModule {
         OutboxRepository,
         LedgerRepository,
         ExportRepository,
+        SuppressionRepository,
       ],
       exports: [
         DatabaseService,
@@ -45,6 +47,7 @@ export class PersistenceModule {
         OutboxRepository,
         LedgerRepository,
         ExportRepository,
+        SuppressionRepository,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { keyOfRecord } from '@app/graph';
 import type { AnomalyRule, Finding } from '../anomaly-rule';
 
 /** An actor obtained a token for a subject whose token's `may_act` does not name it. */
@@ -16,7 +17,14 @@ export const impersonationWithoutMayActRule: AnomalyRule = {
         tenant: exchange.tenant,
         targetTenant: null,
         summary: `${exchange.actor.id} acts for ${exchange.subject.id}, whose token allows only ${String(allowed)} to act`,
-        details: { actor: exchange.actor.id, subject: exchange.subject.id, mayAct: allowed },
+        details: {
+          principal: exchange.actor.id,
+          principalIssuer: exchange.actor.issuer,
+          actor: exchange.actor.id,
+          subject: exchange.subject.id,
+          mayAct: typeof allowed === 'string' ? allowed : null,
+          tokenKey: keyOfRecord(exchange.issuedTokenKey),
+        },
       });
     }
     return findings;

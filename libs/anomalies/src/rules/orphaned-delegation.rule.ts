@@ -1,4 +1,4 @@
-import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
+import { hopActors, recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 const SUSPENDING = new Set(['offboarded', 'disabled']);
 
@@ -24,6 +24,7 @@ export const orphanedDelegationRule: AnomalyRule = {
         ...recipientsOf(hop, { owner: origin.tenant, reportedBy: last.reportedBy }),
         summary: `${hop.actor.id} acted for ${origin.id} at ${hop.occurredAt.toISOString()}, after ${origin.id} was ${last.change} at ${last.effectiveAt.toISOString()}`,
         details: {
+          ...hopActors(hop, hop.tokenKey ? graph.tokens.get(hop.tokenKey) : undefined),
           hopId: hop.hopId,
           origin: origin.id,
           change: last.change,

@@ -126,6 +126,7 @@ const crossTenant: ExportedAnomaly = {
   triage: 'NEW',
   version: 1,
   changedAt: '2026-11-01T12:00:01.500Z',
+  suppressedBy: null,
 };
 /** Later versions of the same finding: withdrawn by the rules, triaged by an analyst. */
 const withdrawn: ExportedAnomaly = {
