@@ -16,6 +16,9 @@ const MIGRATION_ONLY = [
   'trigger ledger_entries_append_only',
   'trigger ledger_entries_no_truncate',
   'function provenant_reject_ledger_mutation',
+  'trigger anomaly_suppressions_no_delete',
+  'trigger anomaly_suppressions_no_truncate',
+  'function provenant_reject_suppression_deletion',
 ];
 
 /** Everything about a database's structure that a schema describes, as sorted lines. */

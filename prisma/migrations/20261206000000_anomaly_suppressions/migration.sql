@@ -35,9 +35,11 @@ CREATE INDEX "anomaly_suppressions_tenant_id_idx" ON "anomaly_suppressions"("ten
 ALTER TABLE "anomalies" ADD CONSTRAINT "anomalies_suppressed_by_fkey" FOREIGN KEY ("suppressed_by") REFERENCES "anomaly_suppressions"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- The audit trail stays: a suppression is revoked, never deleted.
-CREATE FUNCTION "anomaly_suppressions_keep"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION "provenant_reject_suppression_deletion"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'anomaly_suppressions are never deleted: revoke instead';
+  RAISE EXCEPTION 'anomaly_suppressions are kept for the audit: revoke instead of deleting';
 END $$;
 CREATE TRIGGER "anomaly_suppressions_no_delete" BEFORE DELETE ON "anomaly_suppressions"
-  FOR EACH ROW EXECUTE FUNCTION "anomaly_suppressions_keep"();
+  FOR EACH ROW EXECUTE FUNCTION "provenant_reject_suppression_deletion"();
+CREATE TRIGGER "anomaly_suppressions_no_truncate" BEFORE TRUNCATE ON "anomaly_suppressions"
+  FOR EACH STATEMENT EXECUTE FUNCTION "provenant_reject_suppression_deletion"();
