@@ -8,6 +8,7 @@ import {
   OutboxRepository,
   PrincipalRepository,
   RequestGraphRepository,
+  SuppressionRepository,
   TokenRepository,
   type AnomalyRow,
   type DeadLetterRow,
@@ -51,6 +52,7 @@ export function openStore({
     outbox: new OutboxRepository(database),
     ledger: new LedgerRepository(database),
     exports: new ExportRepository(database),
+    suppressions: new SuppressionRepository(database),
     statements: (): number => statements,
     /** One batch in one transaction, as the ingest use case stores it (rules aside). */
     store: (graphs: EventGraph[], deadLetters: DeadLetterRow[] = []) =>
