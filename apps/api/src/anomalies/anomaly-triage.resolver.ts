@@ -1,7 +1,9 @@
 import { Roles, type Caller } from '@app/auth';
 import { TriageService } from '@app/triage';
-import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { AnomalyChangeRecord } from '@app/persistence';
+import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../auth/current-caller.decorator';
+import { BatchLoader, loaderFor } from '../common/batch-loader';
 import { isBigintId } from '../common/paging/cursor.codec';
 import { refusingBadInput } from '../common/user-input.error';
 import { toAnomaly } from './anomaly.mapper';
@@ -11,6 +13,8 @@ import { Anomaly } from './models/anomaly.model';
 /** An analyst's work on an anomaly: triage, and the history every change leaves. */
 @Resolver(() => Anomaly)
 export class AnomalyTriageResolver {
+  private readonly histories = new WeakMap<object, BatchLoader<string, AnomalyChangeRecord[]>>();
+
   constructor(private readonly triage: TriageService) {}
 
   @Mutation(() => Anomaly, {
@@ -34,14 +38,20 @@ export class AnomalyTriageResolver {
 
   @ResolveField(() => [AnomalyChange], {
     description: 'Every version of the anomaly, oldest first.',
-    complexity: 5,
+    complexity: 2,
   })
   async history(
     @Parent() anomaly: Anomaly,
     @CurrentCaller() caller: Caller,
+    @Context() context: object,
   ): Promise<AnomalyChange[]> {
-    const history = await this.triage.history(caller.scope, [anomaly.id]);
-    return (history.get(anomaly.id) ?? []).map((entry) => ({
+    // The context belongs to one caller: its scope is the same for the whole batch.
+    const loader = loaderFor(
+      this.histories,
+      context,
+      () => new BatchLoader((ids: string[]) => this.triage.history(caller.scope, ids)),
+    );
+    return ((await loader.load(anomaly.id)) ?? []).map((entry) => ({
       version: entry.version,
       change: entry.change,
       actor: entry.actor,
