@@ -380,7 +380,7 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
     // Facts only the victim's own events carry.
     const MARKERS = ['Alice Ng', 'v-root', 'crm.read', 'crm.write', 'support-bot'];
     const walk = async (tenant: string) => {
-      const auth = `Bearer ${await devToken([tenant], ['investigator', 'dashboard'])}`;
+      const auth = `Bearer ${await devToken([tenant], ['investigator', 'dashboard', 'admin'])}`;
       const schema = servedSchema();
       const values = {
         requestId: request,
