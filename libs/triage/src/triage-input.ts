@@ -1,3 +1,4 @@
+import { RULE_NAMES } from '@app/anomalies';
 import { UNSTORABLE_TEXT } from '@app/contract';
 import { z } from 'zod';
 
@@ -21,7 +22,11 @@ const identifier = storable(MAX_ID_BYTES)
   .min(1)
   .refine((value) => Buffer.byteLength(value, 'utf8') <= MAX_ID_BYTES, 'is too long');
 
-export const triageNoteSchema = storable(MAX_NOTE_LENGTH).trim().min(1).nullable();
+/** A blank note is no note. */
+export const triageNoteSchema = storable(MAX_NOTE_LENGTH)
+  .trim()
+  .transform((note) => (note === '' ? null : note))
+  .nullable();
 
 export const newSuppressionSchema = z
   .object({
@@ -29,7 +34,7 @@ export const newSuppressionSchema = z
     targetTenant: identifier.nullable(),
     rule: z
       .string()
-      .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'is not a rule name')
+      .refine((rule) => RULE_NAMES.includes(rule), 'is not a rule Provenant raises')
       .nullable(),
     principalId: identifier.nullable(),
     principalIssuer: identifier.nullable(),
