@@ -188,6 +188,14 @@ describe('a finding over its versions', () => {
     );
     expect(toOcsfAnomaly(withdrawn).metadata.uid).toBe(crossTenant.id);
   });
+
+  it('keeps a suppressed anomaly as a finding that raises no alert, saying by which suppression', () => {
+    expect(toOcsfAnomaly(crossTenant).is_alert).toBe(true);
+    const suppressed = toOcsfAnomaly({ ...crossTenant, suppressedBy: '42' });
+    expect(suppressed.is_alert).toBe(false);
+    expect(suppressed.status_detail).toBe('Suppressed by suppression 42');
+    expect(schemaErrors(suppressed)).toEqual([]);
+  });
 });
 
 describe('the committed OCSF JSON Schema', () => {
