@@ -1,5 +1,6 @@
 import { tenantScope } from '@app/graph';
 import type { ExportEventRow } from '@app/persistence';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { openStore } from './support/store';
 import { newWorld } from './support/world';
@@ -10,14 +11,21 @@ const rowsOf = async (stream: Readable): Promise<ExportEventRow[]> => {
   return rows;
 };
 
-/** Places every queued event (other tests' too: the queue is the database's). */
+/** Places every queued event and makes it a leaf (other tests' too: the queue is the database's). */
 async function sequenceAll(store: ReturnType<typeof openStore>): Promise<void> {
   for (;;) {
     const result = await store.ledger.sequence(1000);
     if ('busy' in result) continue;
-    if (result.placed < 1000) return;
+    if (result.placed < 1000) break;
+  }
+  for (;;) {
+    const result = await store.integrator.integrate(1000);
+    if ('busy' in result) continue;
+    if (result.integrated < 1000) return;
   }
 }
+
+const sha256 = (bytes: Buffer): Buffer => createHash('sha256').update(bytes).digest();
 
 describe('LedgerRepository and ExportRepository', () => {
   const store = openStore();
@@ -56,7 +64,8 @@ describe('LedgerRepository and ExportRepository', () => {
     await sequenceAll(store);
   });
 
-  const ceIds = (rows: ExportEventRow[]) => rows.map((row) => row.ceId);
+  const ceIds = (rows: ExportEventRow[]) =>
+    rows.map((row) => (JSON.parse(row.record) as { id: string }).id);
 
   it('gives every stored event one place, in id order, and empties the queue of them', async () => {
     const placed = await store.sql<{ leaf_index: string; event_id: string; ce_id: string }>(
@@ -74,6 +83,62 @@ describe('LedgerRepository and ExportRepository', () => {
       [placed.map((row) => row.event_id)],
     );
     expect(queued).toEqual([]);
+  });
+
+  it('makes every placed event a leaf, in place order: its canonical record and SHA-256(0x00 || record)', async () => {
+    const leaves = await store.sql<{
+      leaf_index: string;
+      record: string;
+      leaf_hash: Buffer;
+      event_id: string;
+      received_at: Date;
+    }>(
+      `SELECT v.leaf_index::text, v.record, v.leaf_hash, l.event_id::text, e.received_at
+       FROM ledger_leaves v JOIN ledger_entries l USING (leaf_index) JOIN events e ON e.id = l.event_id
+       WHERE v.tenant = ANY($1) ORDER BY v.leaf_index`,
+      [[acme, globex]],
+    );
+    const graphs = [...acmeEvents, aimed, globexOwn];
+    expect(leaves).toHaveLength(graphs.length);
+    leaves.forEach((leaf, i) => {
+      const event = graphs[i].event;
+      // The record is the stored event, keys sorted, no whitespace (RFC 8785).
+      const record = JSON.parse(leaf.record) as Record<string, unknown>;
+      expect(record).toEqual({
+        specversion: '1.0',
+        id: event.ceId,
+        source: event.source,
+        type: event.type,
+        time: new Date(event.time).toISOString(),
+        tenantid: event.tenant,
+        datacontenttype: 'application/json',
+        provenantuid: leaf.event_id,
+        provenantreceivedat: leaf.received_at.toISOString(),
+        data: JSON.parse(JSON.stringify(event.data)) as unknown,
+      });
+      expect(Object.keys(record)).toEqual(Object.keys(record).sort());
+      expect(leaf.record).not.toMatch(/[\n ]"/);
+      expect(leaf.leaf_hash).toEqual(
+        sha256(Buffer.concat([Buffer.from([0]), Buffer.from(leaf.record, 'utf8')])),
+      );
+    });
+    // No gap: leaves run from 0 to the last placed position.
+    const [{ leaves: count, head }] = await store.sql<{ leaves: number; head: number }>(
+      'SELECT count(*)::int AS leaves, max(leaf_index)::int AS head FROM ledger_leaves',
+    );
+    expect(count).toBe(head + 1);
+  });
+
+  it('lets one integrator at a time take the turn', async () => {
+    const held = await store.database.pool.connect();
+    try {
+      await held.query('BEGIN');
+      await held.query('SELECT pg_advisory_xact_lock($1)', [0x6c656166]);
+      expect(await store.integrator.integrate(10)).toEqual({ busy: true });
+    } finally {
+      await held.query('ROLLBACK');
+      held.release();
+    }
   });
 
   it('lets one sequencer at a time take the turn', async () => {
@@ -106,7 +171,7 @@ describe('LedgerRepository and ExportRepository', () => {
       await store.exports.streamEvents(globexScope, { after: null, limit: 100 }, theirs.through!),
     );
     expect(ceIds(seen)).toEqual([aimed.event.ceId, globexOwn.event.ceId]);
-    expect(JSON.parse(seen[0].data)).toMatchObject({ target: { tenant: globex } });
+    expect(JSON.parse(seen[0].record)).toMatchObject({ data: { target: { tenant: globex } } });
   });
 
   it('ends a short page at the head, so the next page starts past what the scope may not see', async () => {
@@ -114,7 +179,7 @@ describe('LedgerRepository and ExportRepository', () => {
     const empty = await store.exports.eventBounds(scope, { after: null, limit: 100 });
     expect(empty).toMatchObject({ through: null, count: 0 });
     const [{ head }] = await store.sql<{ head: string }>(
-      'SELECT max(leaf_index)::text AS head FROM ledger_entries',
+      'SELECT max(leaf_index)::text AS head FROM ledger_leaves',
     );
     expect(empty.next).toBe(BigInt(head));
   });
@@ -132,5 +197,10 @@ describe('LedgerRepository and ExportRepository', () => {
       /append-only/,
     );
     await expect(store.sql('DELETE FROM ledger_entries')).rejects.toThrow(/append-only/);
+    await expect(store.sql("UPDATE ledger_leaves SET record = '{}'")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(store.sql('DELETE FROM ledger_leaves')).rejects.toThrow(/append-only/);
+    await expect(store.sql('TRUNCATE ledger_leaves CASCADE')).rejects.toThrow(/append-only/);
   });
 });

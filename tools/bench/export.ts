@@ -6,13 +6,15 @@
 //
 // What it does:
 //   1. builds the apps, creates a fresh migrated database and a broker (export/load.ts,
-//      api-stack.ts), and loads the events with SQL, already placed in the ledger order;
+//      api-stack.ts), and loads the events with SQL, already placed in the ledger order,
+//      then makes them the ledger's leaves with the ingestor's integrator (its rate is printed);
 //   2. for each size (100,000 and all; smoke: 500 and all) and each format (NDJSON, then
 //      OCSF when the API offers it), starts a fresh API process and pages through the first
 //      records of the export with `limit=50000`, over one keep-alive connection, with a
 //      `siem` token of every tenant, following X-Next-Cursor; it counts records and bytes,
 //      and samples the API's resident memory every 50 ms (peak minus the RSS before);
-//   3. the reference: `COPY (SELECT … the same rows, same order …) TO STDOUT` through `pg`;
+//   3. the reference: `COPY (SELECT … the same rows, same order …) TO STDOUT` through `pg`
+//      (the leaves' records: the rows the NDJSON export serves);
 //   4. prints a table and, last, the JSON figures (CONTRACT §8).
 //
 // Targets: NDJSON at least 100,000 records/s and at least 0.5x the COPY reference; RSS
@@ -148,8 +150,7 @@ async function copyReference(databaseUrl: string, size: number): Promise<Run> {
   await new Promise<void>((resolve, reject) => {
     const stream = client.query(
       copyTo(`COPY (
-        SELECT l.leaf_index, e.id, e.source, e.ce_id, e.type, e.tenant, e.time, e.traceparent, e.data, e.received_at
-        FROM ledger_entries l JOIN events e ON e.id = l.event_id
+        SELECT l.leaf_index, l.record FROM ledger_leaves l
         WHERE (l.tenant = ANY('{${TENANTS.join(',')}}') OR l.target_tenant = ANY('{${TENANTS.join(',')}}'))
           AND l.leaf_index < ${size}
         ORDER BY l.leaf_index) TO STDOUT`),
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
   onCleanUp(endLoader);
   await loader.connect();
   log(`loading ${fmt(EVENTS)} events directly with SQL`);
-  const loadMs = await loadEvents(loader, EVENTS);
+  const { ms: loadMs, leavesPerSec } = await loadEvents(loader, databaseUrl, EVENTS);
   await endLoader();
   const token = await signDevToken({
     tenants: TENANTS,
@@ -260,6 +261,7 @@ async function main(): Promise<void> {
       bytesPerSec: Math.round(ndjson.bytes / seconds(ndjson.ms)),
       ...(ocsf ? { ocsfRecordsPerSec: Math.round(perSec(ocsf)) } : {}),
       copyRecordsPerSec: Math.round(perSec(copy)),
+      leavesPerSec: Math.round(leavesPerSec),
       vsCopy: round(vsCopy, 2),
       rssGrowthMbSmall: round(
         Math.max(

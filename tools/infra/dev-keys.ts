@@ -1,10 +1,13 @@
 // The local development signing key that the demo and the tests trust: an ES256 key pair
-// created on first use under .cache/dev-auth (never committed). The API reads the public
+// created on first use under .cache/dev-auth (never committed); and the ledger's Ed25519
+// checkpoint key under .cache/dev-ledger. The API reads the public
 // half as a JWKS file (AUTH_JWKS_FILE); `npm run token`, the tests and the query benchmark
 // sign with the private half.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+// Relative, not @app/ledger: jest's global set-up loads this file without the path mapping.
+import { generateSignerKey, parseSignerKey } from '../../libs/ledger/src/signed-note';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { CACHE_DIR } from './paths';
 
@@ -16,8 +19,24 @@ export const DEV_AUDIENCE = 'provenant-api';
 
 export type DevJwk = JWK & { kid: string };
 
-/** Creates the key pair if it does not exist; returns the private JWK. */
+export const DEV_LEDGER_DIR = join(CACHE_DIR, 'dev-ledger');
+export const DEV_LEDGER_SIGNER = join(DEV_LEDGER_DIR, 'signer.key');
+export const DEV_LEDGER_VERIFIER = join(DEV_LEDGER_DIR, 'verifier.key');
+/** The development ledger's name: its checkpoints' origin line. */
+export const DEV_LEDGER_NAME = 'provenant.localhost/ledger';
+
+/** The ledger's development signing key (Ed25519, C2SP/sumdb key forms), created if missing. */
+export function ensureDevLedgerKeys(): void {
+  if (existsSync(DEV_LEDGER_SIGNER) && existsSync(DEV_LEDGER_VERIFIER)) return;
+  const skey = generateSignerKey(DEV_LEDGER_NAME);
+  mkdirSync(DEV_LEDGER_DIR, { recursive: true, mode: 0o700 });
+  writeFileSync(DEV_LEDGER_SIGNER, `${skey}\n`, { mode: 0o600 });
+  writeFileSync(DEV_LEDGER_VERIFIER, `${parseSignerKey(skey).verifierKey}\n`);
+}
+
+/** Creates the key pairs if they do not exist; returns the private JWK. */
 export function ensureDevKeys(): DevJwk {
+  ensureDevLedgerKeys();
   if (!existsSync(DEV_PRIVATE_JWK_FILE) || !existsSync(DEV_JWKS_FILE)) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const pub = publicKey.export({ format: 'jwk' });

@@ -2,6 +2,7 @@
 // the benchmarks and the end-to-end tests: each on its port, waited for until its /readyz
 // says ready, its output kept for error messages, stopped with SIGTERM and, after a grace
 // period, SIGKILL.
+import { ensureDevLedgerKeys } from './dev-keys';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT, serviceMain, type ServiceName } from './paths';
 import { freePort } from './ports';
@@ -55,14 +56,17 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     graceMs = 15_000,
   } = options;
   const port = options.port ?? (await freePort());
+  const env = { ...process.env, ...options.env };
+  // A process left to the development ledger key gets one, as it gets the JWT key.
+  if (
+    env.NODE_ENV !== 'production' &&
+    !Object.keys(env).some((key) => key.startsWith('LEDGER_') && key.includes('_KEY'))
+  )
+    ensureDevLedgerKeys();
   const spawned = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, serviceMain(name)], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      ...options.env,
-      [name === 'api' ? 'PORT' : 'INGESTOR_PORT']: String(port),
-    },
+    env: { ...env, [name === 'api' ? 'PORT' : 'INGESTOR_PORT']: String(port) },
     stdio: ['ignore', stdio, stdio],
   });
   let output = '';

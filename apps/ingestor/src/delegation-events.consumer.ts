@@ -92,7 +92,7 @@ export class DelegationEventsConsumer implements OnApplicationBootstrap, OnModul
     if (this.config.KAFKA_CREATE_TOPICS) {
       await ensureTopics(
         this.kafka,
-        [topic, dlqTopicOf(topic), anomalyTopic],
+        [topic, dlqTopicOf(topic), anomalyTopic, this.config.KAFKA_CHECKPOINT_TOPIC],
         this.config.KAFKA_TOPIC_PARTITIONS,
         this.config.KAFKA_REPLICATION_FACTOR,
       );

@@ -79,12 +79,28 @@ export class IngestorMetrics {
 
   readonly ledgerPending = new Gauge({
     name: 'provenant_ledger_pending',
-    help: 'Events stored but not yet given their place in the ledger order (exports wait for it)',
+    help: 'Events stored but not yet leaves of the ledger (placed in its order and hashed; exports wait for them)',
     registers: [this.registry],
   });
   readonly ledgerFailures = new Counter({
     name: 'provenant_ledger_sequence_failures_total',
-    help: 'Sequencing attempts that failed (retried on the next tick)',
+    help: 'Sequencing or integration attempts that failed (retried on the next tick)',
+    registers: [this.registry],
+  });
+
+  readonly ledgerCheckpointSize = new Gauge({
+    name: 'provenant_ledger_checkpoint_size',
+    help: 'Tree size of the last checkpoint this process signed',
+    registers: [this.registry],
+  });
+  readonly ledgerIntegrityOk = new Gauge({
+    name: 'provenant_ledger_integrity_ok',
+    help: '1 when the last integrity check found the stored ledger as signed, 0 when it did not',
+    registers: [this.registry],
+  });
+  readonly ledgerIntegrityProblems = new Counter({
+    name: 'provenant_ledger_integrity_problems_total',
+    help: 'Disagreements between the stored ledger and what was recorded or signed (tampering)',
     registers: [this.registry],
   });
 

@@ -7,12 +7,14 @@ import {
   READINESS_CHECKS,
   type ReadinessCheck,
 } from '@app/observability';
+import { LedgerModule } from '@app/ledger';
 import { DatabaseService, PersistenceModule } from '@app/persistence';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DelegationEventsConsumer } from './delegation-events.consumer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
+import { LEDGER_SIGNER, LedgerCheckpointer, ledgerSigner } from './ledger-checkpointer';
 import { LedgerSequencer } from './ledger.sequencer';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
@@ -30,6 +32,7 @@ export class IngestorModule {
           applicationName: 'provenant-ingestor',
           lifecycleAuthorities: config.LIFECYCLE_AUTHORITIES,
         }),
+        LedgerModule,
       ],
       controllers: [HealthController],
       providers: [
@@ -55,6 +58,8 @@ export class IngestorModule {
         IngestBatchService,
         OutboxRelay,
         LedgerSequencer,
+        { provide: LEDGER_SIGNER, useFactory: () => ledgerSigner(config) },
+        LedgerCheckpointer,
         PartitionProgressMonitor,
         DelegationEventsConsumer,
         {

@@ -1,4 +1,5 @@
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
+import { LedgerIntegrator } from '@app/ledger';
 import { LedgerRepository } from '@app/persistence';
 import {
   Inject,
@@ -8,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DrainLoop } from './drain-loop';
+import { LedgerCheckpointer } from './ledger-checkpointer';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_LOGGER } from './ingestor.tokens';
 
@@ -15,8 +17,10 @@ const PAGE = 5000;
 
 /**
  * Gives stored events their place in the ledger order after the batches that stored them
- * commit, at start-up, and every OUTBOX_POLL_MS for what another process left. Any number of
- * ingestors may run: one sequences at a time, the others find the turn taken.
+ * commit, at start-up, and every OUTBOX_POLL_MS for what another process left; then makes
+ * the placed events leaves of the ledger (their canonical records and hashes), in order. Any
+ * number of ingestors may run: one sequences, and one integrates, at a time; the others find
+ * the turn taken.
  */
 @Injectable()
 export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,6 +30,8 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(APP_CONFIG) private readonly config: IngestorEnv,
     @Inject(INGESTOR_LOGGER) private readonly logger: Logger,
     private readonly ledger: LedgerRepository,
+    private readonly integrator: LedgerIntegrator,
+    private readonly checkpointer: LedgerCheckpointer,
     private readonly metrics: IngestorMetrics,
   ) {}
 
@@ -44,6 +50,14 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
         const result = await this.ledger.sequence(PAGE);
         if ('busy' in result || result.placed < PAGE || this.loop.stopped) break;
       }
+      let integrated = 0;
+      for (;;) {
+        const result = await this.integrator.integrate(PAGE);
+        if ('busy' in result) break;
+        integrated += result.integrated;
+        if (result.integrated < PAGE || this.loop.stopped) break;
+      }
+      if (integrated >= PAGE) this.checkpointer.grew();
       this.metrics.ledgerPending.set(await this.ledger.pending());
     } catch (error) {
       this.metrics.ledgerFailures.inc();

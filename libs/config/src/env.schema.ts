@@ -1,4 +1,9 @@
-import { DEFAULT_ANOMALY_TOPIC, DEFAULT_LIMITS, DEFAULT_TOPIC } from '@app/contract';
+import {
+  DEFAULT_ANOMALY_TOPIC,
+  DEFAULT_CHECKPOINT_TOPIC,
+  DEFAULT_LIMITS,
+  DEFAULT_TOPIC,
+} from '@app/contract';
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 import { checkKafkaSecurity, kafkaSecurityEnv } from './kafka-security.schema';
@@ -61,6 +66,8 @@ const commonEnv = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('provenant'),
   KAFKA_TOPIC: topic.default(DEFAULT_TOPIC),
   KAFKA_ANOMALY_TOPIC: topic.default(DEFAULT_ANOMALY_TOPIC),
+  /** Where the ledger's signed checkpoints are published (C2SP signed notes, text). */
+  KAFKA_CHECKPOINT_TOPIC: topic.default(DEFAULT_CHECKPOINT_TOPIC),
   /** Partitions and replication of the topics a process creates when they are missing. */
   KAFKA_TOPIC_PARTITIONS: positiveInt.max(1000).default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt.max(10).default(1),
@@ -116,10 +123,26 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
     ),
   /** Trusted token issuers per tenant, as JSON: `{"acme":["https://sts.acme.example"]}`. */
   POLICY_TRUSTED_ISSUERS: jsonStringLists,
+  /** The ledger's signing key, as a C2SP/sumdb signer key (`PRIVATE+KEY+<name>+<id>+<key>`),
+   *  or a file holding it. In development, the local key under .cache/dev-ledger. */
+  LEDGER_SIGNING_KEY: z.string().min(1).optional(),
+  LEDGER_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The checkpoints' origin line; by default the signing key's name. */
+  LEDGER_ORIGIN: z.string().regex(/^\S+$/, 'expected one word').optional(),
+  /** A checkpoint is signed this often when the ledger grew... */
+  LEDGER_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).default(1000),
+  /** ...and at once when it grew by this many leaves. */
+  LEDGER_CHECKPOINT_GROWTH: positiveInt.default(50_000),
+  /** How often the integrity check runs, and how many leaves it recomputes each time. */
+  LEDGER_SELF_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  LEDGER_SELF_CHECK_WINDOW: positiveInt.default(100_000),
 });
 
 /** Where the development key lives (see tools/infra/dev-keys.ts); never used in production. */
 export const DEV_JWKS_FILE = '.cache/dev-auth/jwks.json';
+/** The development ledger keys (see tools/infra/dev-keys.ts); never used in production. */
+export const DEV_LEDGER_SIGNER_FILE = '.cache/dev-ledger/signer.key';
+export const DEV_LEDGER_VERIFIER_FILE = '.cache/dev-ledger/verifier.key';
 
 export const apiEnvSchema = commonEnvSchema
   .extend({
@@ -148,6 +171,10 @@ export const apiEnvSchema = commonEnvSchema
     /** Export requests one caller may make per EXPORT_RATE_WINDOW_MS; beyond, 429. */
     EXPORT_RATE_LIMIT: positiveInt.max(1_000_000).default(120),
     EXPORT_RATE_WINDOW_MS: positiveInt.max(86_400_000).default(60_000),
+    /** The ledger's verifier key (`<name>+<id>+<key>`), or a file holding it; served at
+     *  /v1/ledger/key. In development, the local key under .cache/dev-ledger. */
+    LEDGER_VERIFIER_KEY: z.string().min(1).optional(),
+    LEDGER_VERIFIER_KEY_FILE: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     // In development the demo's local key is trusted by default; production names its own.

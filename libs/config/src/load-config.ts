@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 
 export class ConfigError extends Error {}
@@ -49,5 +50,31 @@ export function loadConfigOrExit<S extends z.ZodType>(
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(78); // EX_CONFIG
+  }
+}
+
+/**
+ * A key given inline (`variable`) or as a file (`variable_FILE`); in development, the local
+ * development file when neither is set. Errors name the variable, never the key.
+ */
+export function readKeySetting(options: {
+  variable: string;
+  value: string | undefined;
+  file: string | undefined;
+  developmentFile: string;
+  production: boolean;
+}): string {
+  const { variable, value, file } = options;
+  if (value !== undefined && file !== undefined)
+    throw new ConfigError(`${variable}: set ${variable} or ${variable}_FILE, not both`);
+  if (value !== undefined) return value;
+  if (file === undefined && options.production)
+    throw new ConfigError(`${variable}: required in production (or ${variable}_FILE)`);
+  const path = file ?? options.developmentFile;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`${variable}_FILE: cannot read the file (${code})`);
   }
 }

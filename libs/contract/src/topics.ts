@@ -1,6 +1,7 @@
 /** Kafka topic names of the contract; each can be overridden by configuration. */
 export const DEFAULT_TOPIC = 'delegation-events';
 export const DEFAULT_ANOMALY_TOPIC = 'delegation-anomalies';
+export const DEFAULT_CHECKPOINT_TOPIC = 'ledger-checkpoints';
 export const dlqTopicOf = (topic: string): string => `${topic}.dlq`;
 
 /** Headers set on a message sent to the dead-letter topic. */

@@ -1,21 +1,23 @@
 import { anomalyEvent, type EventType } from '@app/contract';
+import { parseLedgerRecord } from '@app/ledger';
 import type { AnomalyTriage, AnomalyVerdict, Severity } from '@app/graph';
 import type { ExportAnomalyRow, ExportEventRow } from '@app/persistence';
 import type { ExportedAnomaly, ExportedEvent } from './export-record';
 
-/** A streamed event row as the record every format reads. */
+/** A streamed event row as the record every format reads: its ledger record, parsed. */
 export function exportedEvent(row: ExportEventRow): ExportedEvent {
+  const record = parseLedgerRecord(row.record);
   return {
     specversion: '1.0',
-    id: row.ceId,
-    source: row.source,
-    type: row.type as EventType,
-    time: row.time,
-    tenantid: row.tenant,
-    ...(row.traceparent === null ? {} : { traceparent: row.traceparent }),
-    data: JSON.parse(row.data) as never,
-    uid: row.uid,
-    receivedAt: row.receivedAt,
+    id: record.id,
+    source: record.source,
+    type: record.type as EventType,
+    time: record.time,
+    tenantid: record.tenantid,
+    ...(record.traceparent === undefined ? {} : { traceparent: record.traceparent }),
+    data: record.data as never,
+    uid: record.provenantuid,
+    receivedAt: record.provenantreceivedat,
   };
 }
 
@@ -39,23 +41,12 @@ export function exportedAnomaly(row: ExportAnomalyRow): ExportedAnomaly {
   };
 }
 
-const text = (value: string): string => JSON.stringify(value);
-
 /**
- * An event as one NDJSON line: the stored CloudEvent, with Provenant's id of it and when it
- * was stored as the extension attributes `provenantuid` and `provenantreceivedat` (CloudEvents
- * extension names are lower-case letters and digits). The stored `data` text is copied as it
- * is, never parsed and re-serialised: this runs for every record of an export.
+ * An event as one NDJSON line: its ledger record exactly as stored, never parsed and
+ * re-serialised (this runs for every record of an export), so a line's leaf hash is
+ * SHA-256(0x00 || line) and an auditor can prove it against a checkpoint as it is.
  */
-export function ndjsonEventLine(row: ExportEventRow): string {
-  const trace = row.traceparent === null ? '' : `,"traceparent":${text(row.traceparent)}`;
-  return (
-    `{"specversion":"1.0","id":${text(row.ceId)},"source":${text(row.source)},"type":${text(row.type)}` +
-    `,"time":"${row.time}","tenantid":${text(row.tenant)}${trace}` +
-    `,"provenantuid":"${row.uid}","provenantreceivedat":"${row.receivedAt}"` +
-    `,"datacontenttype":"application/json","data":${row.data}}`
-  );
-}
+export const ndjsonEventLine = (row: ExportEventRow): string => row.record;
 
 /** An anomaly as one NDJSON line: the CloudEvent the anomaly topic carries. */
 export const ndjsonAnomalyLine = (row: ExportAnomalyRow): string =>

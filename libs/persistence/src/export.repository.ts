@@ -4,6 +4,7 @@ import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { Readable } from 'node:stream';
 import { DatabaseService } from './database.service';
+import { isoText as iso } from './iso-text.sql';
 import { scopeParam } from './scope-param';
 
 /** A page of an export: records after position `after`, at most `limit`, in one time window. */
@@ -27,19 +28,10 @@ export interface ExportPageBounds {
   count: number;
 }
 
-/** A stored event as the export streams it; `data` is the stored JSON text, unparsed. */
+/** A stored event as the export streams it: its ledger record (canonical JSON text), unparsed. */
 export interface ExportEventRow {
   position: string;
-  uid: string;
-  source: string;
-  ceId: string;
-  type: string;
-  tenant: string;
-  /** ISO 8601 in UTC with milliseconds, as `Date.toISOString` writes it. */
-  time: string;
-  traceparent: string | null;
-  data: string;
-  receivedAt: string;
+  record: string;
 }
 
 /** A published anomaly as the export streams it; `details` is the stored JSON text. */
@@ -68,10 +60,6 @@ export interface ExportAnomalyRow {
 const STREAM_BATCH = 1000;
 const STREAM_BUFFER = 4 * STREAM_BATCH;
 
-/** A timestamp as the text `Date.toISOString` writes: the database formats it, not each row's Date. */
-const iso = (column: string): string =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 interface Source {
   /** The ordered, scoped rows: `$1` scope, `$2` after, `$3` since, `$4` until. */
   from: string;
@@ -79,15 +67,16 @@ interface Source {
   head: string;
 }
 
-// Each place's event is looked up by its key, in place order (OFFSET 0 keeps the lookup a
-// nested loop): joined as a set, the planner hashes the whole events table and sorts.
+// Events are read from the ledger's leaves alone: each holds the event's record as the
+// NDJSON export serves it, its tenants and its time, so a page is one index range scan.
+// Only integrated events are exported: every record a SIEM receives is provable.
 const EVENTS: Source = {
-  from: `ledger_entries l CROSS JOIN LATERAL (SELECT * FROM events WHERE id = l.event_id OFFSET 0) e
+  from: `ledger_leaves l
     WHERE ($1::text[] IS NULL OR l.tenant = ANY($1::text[]) OR l.target_tenant = ANY($1::text[]))
       AND l.leaf_index > $2::bigint
-      AND ($3::timestamptz IS NULL OR e.time >= $3) AND ($4::timestamptz IS NULL OR e.time < $4)`,
+      AND ($3::timestamptz IS NULL OR l.event_time >= $3) AND ($4::timestamptz IS NULL OR l.event_time < $4)`,
   position: 'l.leaf_index',
-  head: 'SELECT max(leaf_index)::text AS head FROM ledger_entries',
+  head: 'SELECT max(leaf_index)::text AS head FROM ledger_leaves',
 };
 
 const ANOMALIES: Source = {
@@ -118,9 +107,7 @@ export class ExportRepository {
   /** The page's events, position order; destroying the stream closes the cursor at once. */
   streamEvents(scope: TenantScope, query: ExportPageQuery, through: bigint): Promise<Readable> {
     return this.stream(
-      `SELECT l.leaf_index::text AS position, e.id::text AS uid, e.source, e.ce_id AS "ceId", e.type,
-              e.tenant, ${iso('e.time')} AS time, e.traceparent, e.data::text AS data,
-              ${iso('e.received_at')} AS "receivedAt"
+      `SELECT l.leaf_index::text AS position, l.record
        FROM ${EVENTS.from} AND l.leaf_index <= $5::bigint
        ORDER BY l.leaf_index`,
       scope,

@@ -1,4 +1,5 @@
 import type { LifecycleAuthorities } from '@app/contract';
+import { LedgerIntegrator } from '@app/ledger';
 import {
   AnomalyRepository,
   DatabaseService,
@@ -42,6 +43,7 @@ export function openStore({
     onQuery: () => (statements += 1),
   });
   const events = new EventStoreRepository();
+  const ledger = new LedgerRepository(database);
   return {
     database,
     events,
@@ -50,7 +52,8 @@ export function openStore({
     principals: new PrincipalRepository(database),
     tokens: new TokenRepository(database, authorities),
     outbox: new OutboxRepository(database),
-    ledger: new LedgerRepository(database),
+    ledger,
+    integrator: new LedgerIntegrator(database, ledger),
     exports: new ExportRepository(database),
     suppressions: new SuppressionRepository(database),
     statements: (): number => statements,
