@@ -132,4 +132,30 @@ describe('SuppressionRepository and triage', () => {
     ]);
     expect((await store.anomalies.history(tenantScope([globex]), [anomaly.id])).size).toBe(0);
   });
+
+  it("shows who triaged and why to the analyst's own tenants only", async () => {
+    const w = newWorld();
+    const [attacker, victim] = ['attacker', 'victim'].map(w.tenant);
+    const [anomaly] = await store.raise([
+      anomalyRow(attacker, { dedupeKey: `1|${w.run}`, targetTenant: victim }),
+    ]);
+    await store.anomalies.triage(tenantScope([victim, w.tenant('other')]), {
+      anomalyId: anomaly.id,
+      triage: 'ACKNOWLEDGED',
+      actor: 'victim-analyst',
+      note: 'we suspect the attacker tenant',
+    });
+    const seen = async (tenant: string) =>
+      (await store.anomalies.history(tenantScope([tenant]), [anomaly.id]))
+        .get(anomaly.id)
+        ?.map((entry) => [entry.change, entry.actor, entry.reason]);
+    expect(await seen(victim)).toEqual([
+      ['DETECTED', null, null],
+      ['ACKNOWLEDGED', 'victim-analyst', 'we suspect the attacker tenant'],
+    ]);
+    expect(await seen(attacker)).toEqual([
+      ['DETECTED', null, null],
+      ['ACKNOWLEDGED', null, null],
+    ]);
+  });
 });

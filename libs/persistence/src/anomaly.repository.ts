@@ -119,15 +119,22 @@ export class AnomalyRepository {
                 feed_seq = NULL
          WHERE a.id = $1::bigint AND a.triage <> $3::anomaly_triage
            AND ($2::text[] IS NULL OR a.tenant = ANY($2::text[]) OR a.target_tenant = ANY($2::text[]))
-         RETURNING ${ANOMALY_COLUMNS}, $3::text AS change, $4::text AS actor, $5::text AS reason,
-                   NULL::bigint AS suppression_id
+         RETURNING ${ANOMALY_COLUMNS}, $3::text AS change, $4::text AS actor,
+                   CASE WHEN $2::text[] IS NOT NULL THEN ARRAY(
+                     SELECT t FROM unnest($2::text[]) AS t WHERE t = a.tenant OR t = a.target_tenant
+                   ) END AS actor_tenants,
+                   $5::text AS reason, NULL::bigint AS suppression_id
        ), ${PUBLISH_CHANGED}`,
       [change.anomalyId, scopeParam(scope), change.triage, change.actor, change.note],
     );
     return rows[0] ? toAnomaly(rows[0]) : null;
   }
 
-  /** The history of each anomaly the scope may see, oldest change first. */
+  /**
+   * The history of each anomaly the scope may see, oldest change first. Who made an
+   * analyst's change and why is shown only to the analyst's own tenants: the other tenant of
+   * a cross-tenant anomaly sees that it was triaged, not by whom nor the note.
+   */
   async history(
     scope: TenantScope,
     anomalyIds: readonly string[],
@@ -143,12 +150,17 @@ export class AnomalyRepository {
     for (const row of rows) {
       const anomalyId = row.anomalyId.toString();
       const list = byAnomaly.get(anomalyId) ?? [];
+      const tenants = row.actorTenants ?? [];
+      const shown =
+        scope.kind === 'system' ||
+        tenants.length === 0 ||
+        tenants.some((tenant) => scope.tenants.includes(tenant));
       list.push({
         anomalyId,
         version: row.version,
         change: row.change as AnomalyChangeKind,
-        actor: row.actor,
-        reason: row.reason,
+        actor: shown ? row.actor : null,
+        reason: shown ? row.reason : null,
         suppressionId: row.suppressionId?.toString() ?? null,
         at: row.at,
       });

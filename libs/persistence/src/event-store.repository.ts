@@ -281,7 +281,8 @@ export class EventStoreRepository {
                 f.details, f."suppressedBy"
          FROM found f ORDER BY f."dedupeKey"
          ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING ${ANOMALY_COLUMNS}, 'DETECTED'::text AS change, NULL::text AS actor, NULL::text AS reason,
+         RETURNING ${ANOMALY_COLUMNS}, 'DETECTED'::text AS change, NULL::text AS actor, NULL::text[] AS actor_tenants,
+                   NULL::text AS reason,
                    suppressed_by AS suppression_id
        ), reopened AS (
          UPDATE anomalies a SET verdict = 'OPEN', version = a.version + 1, changed_at = now(),
@@ -289,7 +290,7 @@ export class EventStoreRepository {
                 suppressed_by = coalesce(a.suppressed_by, f."suppressedBy")
          FROM found f, prior p
          WHERE a.dedupe_key = f."dedupeKey" AND p.id = a.id AND a.verdict = 'WITHDRAWN'
-         RETURNING ${anomalyColumns('a')}, 'REOPENED'::text AS change, NULL::text AS actor,
+         RETURNING ${anomalyColumns('a')}, 'REOPENED'::text AS change, NULL::text AS actor, NULL::text[] AS actor_tenants,
                    a.verdict_reason AS reason,
                    CASE WHEN p.suppressed_by IS NULL THEN a.suppressed_by END AS suppression_id
        ), withdrawn AS (
@@ -297,7 +298,7 @@ export class EventStoreRepository {
                 verdict_reason = '${WITHDRAWN_REASON}', feed_seq = NULL
          WHERE a.request_id = ANY($2::text[]) AND a.rule = ANY($3::text[]) AND a.verdict = 'OPEN'
            AND NOT EXISTS (SELECT 1 FROM found f WHERE f."dedupeKey" = a.dedupe_key)
-         RETURNING ${anomalyColumns('a')}, 'WITHDRAWN'::text AS change, NULL::text AS actor,
+         RETURNING ${anomalyColumns('a')}, 'WITHDRAWN'::text AS change, NULL::text AS actor, NULL::text[] AS actor_tenants,
                    a.verdict_reason AS reason, NULL::bigint AS suppression_id
        ), changed AS (
          SELECT * FROM inserted UNION ALL SELECT * FROM reopened UNION ALL SELECT * FROM withdrawn

@@ -164,7 +164,7 @@ export class SuppressionRepository {
          UPDATE anomalies a SET suppressed_by = $2::bigint, version = a.version + 1, changed_at = now(),
                 feed_seq = NULL
          WHERE a.id = ANY($1::bigint[]) AND a.suppressed_by IS NULL
-         RETURNING ${anomalyColumns('a')}, 'SUPPRESSED'::text AS change, $3::text AS actor,
+         RETURNING ${anomalyColumns('a')}, 'SUPPRESSED'::text AS change, $3::text AS actor, NULL::text[] AS actor_tenants,
                    $4::text AS reason, $2::bigint AS suppression_id
        ), ${PUBLISH_CHANGED}`,
       [[...anomalyIds], suppression.id, actor, suppression.reason],

@@ -26,7 +26,8 @@ CREATE TABLE "anomaly_suppressions" (
 ALTER TABLE "anomalies" ADD COLUMN     "suppressed_by" BIGINT;
 
 -- AlterTable
-ALTER TABLE "anomaly_changes" ADD COLUMN     "suppression_id" BIGINT;
+ALTER TABLE "anomaly_changes" ADD COLUMN     "actor_tenants" TEXT[],
+ADD COLUMN     "suppression_id" BIGINT;
 
 -- CreateIndex
 CREATE INDEX "anomaly_suppressions_tenant_id_idx" ON "anomaly_suppressions"("tenant", "id");

@@ -26,12 +26,14 @@ export class AnomalyChange {
   @Field(() => AnomalyChangeKind) change!: AnomalyChangeKind;
   @Field(() => String, {
     nullable: true,
-    description: "The analyst or admin (their token's `sub`); null for the rules' own changes.",
+    description:
+      "The analyst or admin (their token's `sub`); null for the rules' own changes, and for an analyst of another tenant (a cross-tenant anomaly's other side).",
   })
   actor!: string | null;
   @Field(() => String, {
     nullable: true,
-    description: "The verdict's reason or the analyst's note.",
+    description:
+      "The verdict's reason, the suppression's, or the analyst's note (shown to the analyst's own tenants only).",
   })
   reason!: string | null;
   @Field(() => ID, {
