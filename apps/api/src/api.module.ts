@@ -30,6 +30,7 @@ import {
 } from './common/front-door.rules';
 import { formatGraphqlError } from './common/graphql-error.formatter';
 import { ExportHttpModule } from './export/export.module';
+import { LedgerHttpModule } from './ledger/ledger.module';
 import { SafeArgumentsPipe } from './common/safe-arguments.pipe';
 
 // Health endpoints are public; everything else must say who may call it.
@@ -175,6 +176,7 @@ export class ApiModule {
         }),
         ...API_FEATURES,
         ExportHttpModule,
+        LedgerHttpModule,
       ],
       controllers: [HealthController],
       providers: [

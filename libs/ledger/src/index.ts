@@ -12,3 +12,4 @@ export * from './checkpoint';
 export * from './ledger-tree.service';
 export * from './checkpoint-signer.service';
 export * from './ledger-self-check.service';
+export * from './ledger-proofs.service';

@@ -29,8 +29,7 @@ export class LedgerSelfCheck {
 
   async run(window: number): Promise<SelfCheckReport> {
     const problems: string[] = [];
-    const size = await this.ledger.treeSize();
-    const count = await this.ledger.leafCount();
+    const { size, count } = await this.ledger.leafStats();
     if (count !== size)
       problems.push(
         `the ledger has ${count} leaves but its last is leaf ${size - 1}: leaves are missing`,

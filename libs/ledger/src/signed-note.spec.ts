@@ -41,6 +41,13 @@ describe('signed notes', () => {
     expect(() => parseSignerKey(VKEY)).toThrow(/malformed/);
   });
 
+  it('reads keys whose base64 holds a +', () => {
+    for (let i = 0; i < 20; i += 1) {
+      const signer = parseSignerKey(generateSignerKey('ledger.example/provenant'));
+      expect(parseVerifierKey(signer.verifierKey).keyId).toEqual(signer.keyId);
+    }
+  });
+
   it('writes and reads a checkpoint, signed by a generated key', () => {
     const signer = parseSignerKey(generateSignerKey('ledger.example/provenant'));
     const root = Buffer.alloc(32, 7);

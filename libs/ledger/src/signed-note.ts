@@ -47,9 +47,10 @@ const rawPublicKey = (key: KeyObject): Buffer =>
 
 /** A verifier key (`name+keyid+base64`) read and checked. */
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  const [name, hex, encoded, ...rest] = vkey.trim().split('+');
-  const bytes = Buffer.from(encoded ?? '', 'base64');
-  if (rest.length > 0 || !validName(name) || !/^[0-9a-f]{8}$/.test(hex ?? ''))
+  // The base64 may hold '+' itself: it is everything after the second '+'.
+  const [name, hex, ...encoded] = vkey.trim().split('+');
+  const bytes = Buffer.from(encoded.join('+'), 'base64');
+  if (encoded.length === 0 || !validName(name) || !/^[0-9a-f]{8}$/.test(hex ?? ''))
     throw new SignedNoteError('malformed verifier key');
   if (bytes.length !== 33 || bytes[0] !== ED25519)
     throw new SignedNoteError('the verifier key is not an Ed25519 key');

@@ -207,9 +207,8 @@ export class LedgerRepository {
       : null;
   }
 
-  /** The leaves of the events of a request a scope may see (by event ids), in leaf order. */
-  async visibleLeavesOfEvents(scope: TenantScope, eventUids: string[]): Promise<VisibleLeaf[]> {
-    if (eventUids.length === 0) return [];
+  /** The leaves of a request's events a scope may see, in leaf order. */
+  async visibleLeavesOfRequest(scope: TenantScope, requestId: string): Promise<VisibleLeaf[]> {
     const { rows } = await this.database.pool.query<{
       leaf_index: string;
       leaf_hash: Buffer;
@@ -217,11 +216,13 @@ export class LedgerRepository {
       record: string;
     }>(
       `SELECT v.leaf_index::text, v.leaf_hash, l.event_id::text, v.record
-       FROM ledger_entries l JOIN ledger_leaves v ON v.leaf_index = l.leaf_index
-       WHERE l.event_id = ANY($2::bigint[])
+       FROM events e
+       JOIN ledger_entries l ON l.event_id = e.id
+       JOIN ledger_leaves v ON v.leaf_index = l.leaf_index
+       WHERE e.request_id = $2
          AND ($1::text[] IS NULL OR v.tenant = ANY($1::text[]) OR v.target_tenant = ANY($1::text[]))
        ORDER BY v.leaf_index`,
-      [scopeParam(scope), eventUids],
+      [scopeParam(scope), requestId],
     );
     return rows.map((row) => ({
       leafIndex: Number(row.leaf_index),
@@ -239,7 +240,7 @@ export class LedgerRepository {
       note: string;
       signed_at: Date;
     }>(
-      'SELECT tree_size::text, root_hash, note, signed_at FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1',
+      'SELECT tree_size::text, root_hash, note, signed_at FROM ledger_checkpoints c ORDER BY c.tree_size DESC LIMIT 1',
     );
     const row = rows[0];
     return row
@@ -265,7 +266,7 @@ export class LedgerRepository {
   /** Signed checkpoints not yet acknowledged by the broker, oldest first. */
   async unpublishedCheckpoints(): Promise<Array<{ treeSize: number; note: string }>> {
     const { rows } = await this.database.pool.query<{ tree_size: string; note: string }>(
-      'SELECT tree_size::text, note FROM ledger_checkpoints WHERE published_at IS NULL ORDER BY tree_size LIMIT 100',
+      'SELECT tree_size::text, note FROM ledger_checkpoints c WHERE c.published_at IS NULL ORDER BY c.tree_size LIMIT 100',
     );
     return rows.map((row) => ({ treeSize: Number(row.tree_size), note: row.note }));
   }
@@ -314,12 +315,12 @@ export class LedgerRepository {
     }));
   }
 
-  /** How many leaves are stored (equal to the tree size unless one was deleted). */
-  async leafCount(): Promise<number> {
-    const { rows } = await this.database.pool.query<{ n: string }>(
-      'SELECT count(*)::text AS n FROM ledger_leaves',
+  /** The tree size and how many leaves are stored, read together (equal unless one was deleted). */
+  async leafStats(): Promise<{ size: number; count: number }> {
+    const { rows } = await this.database.pool.query<{ size: string; count: string }>(
+      'SELECT (coalesce(max(leaf_index), -1) + 1)::text AS size, count(*)::text AS count FROM ledger_leaves',
     );
-    return Number(rows[0]?.n ?? 0);
+    return { size: Number(rows[0]?.size ?? 0), count: Number(rows[0]?.count ?? 0) };
   }
 
   /** How many stored events are not yet leaves of the ledger (exports wait for them), for metrics. */
