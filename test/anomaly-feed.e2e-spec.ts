@@ -182,6 +182,7 @@ describe('live anomaly feed (graphql-ws) over real ingestion', () => {
       triage: 'NEW',
       version: 1,
       changedAt: new Date().toISOString(),
+      suppressedBy: null,
     });
     expect(anomalyEventSchema.safeParse(forged).success).toBe(true);
     await kcatProduce(anomalyTopic, `req-forged-${run}`, JSON.stringify(forged), STRUCTURED);

@@ -1,6 +1,11 @@
 import { defaultPolicy } from '@app/anomalies';
 import { EventDecoder, IngestBatchService, type IncomingMessage } from '@app/ingestion';
-import { DatabaseService, EventStoreRepository, RequestGraphRepository } from '@app/persistence';
+import {
+  DatabaseService,
+  EventStoreRepository,
+  RequestGraphRepository,
+  SuppressionRepository,
+} from '@app/persistence';
 import fc from 'fast-check';
 import { databaseUrl, uniqueSuffix } from './support/infra';
 
@@ -121,6 +126,7 @@ describe('ingesting generated hostile batches', () => {
     database,
     new EventStoreRepository(),
     new RequestGraphRepository(database, {}),
+    new SuppressionRepository(database),
   );
   const decoder = new EventDecoder();
   const policy = defaultPolicy();

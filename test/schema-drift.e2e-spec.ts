@@ -20,6 +20,9 @@ const MIGRATION_ONLY = [
   'trigger ledger_nodes_append_only',
   'trigger ledger_nodes_no_truncate',
   'function provenant_reject_ledger_mutation',
+  'trigger anomaly_suppressions_no_delete',
+  'trigger anomaly_suppressions_no_truncate',
+  'function provenant_reject_suppression_deletion',
 ];
 
 /** Everything about a database's structure that a schema describes, as sorted lines. */

@@ -240,7 +240,12 @@ function split<T>(events: T[], cuts: boolean[]): T[][] {
 describe('verdicts converge (property)', () => {
   const store = openStore();
   afterAll(() => store.close());
-  const service = new IngestBatchService(store.database, store.events, store.graphs);
+  const service = new IngestBatchService(
+    store.database,
+    store.events,
+    store.graphs,
+    store.suppressions,
+  );
   const decoder = new EventDecoder();
   // No wait runs out during the test: a missing parent stays a gap, not an anomaly.
   const policy = { ...defaultPolicy(), untrackedHopGraceMs: 3_600_000 };

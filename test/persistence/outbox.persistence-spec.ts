@@ -88,6 +88,33 @@ describe('OutboxRepository and the anomaly feed', () => {
       expect(again.feedSeq).toBe(await store.anomalies.feedHead());
     });
 
+    it('gives a changed anomaly that held the last position a later one, never the same again', async () => {
+      await publishAll();
+      const w = newWorld();
+      const row = anomalyRow(w.tenant('acme'), {
+        dedupeKey: `1|${w.run}`,
+        requestId: `req-${w.run}`,
+      });
+      await store.raise([row]);
+      const [first] = await publishAll();
+      // Judged again, the rules no longer find it: a change, published at a new position
+      // (a subscriber or an export that saw the first one resumes after it).
+      await store.judge([], [row.requestId!], [row.rule]);
+      const [change] = await publishAll();
+      expect(change).toMatchObject({ id: first.id, version: 2, verdict: 'WITHDRAWN' });
+      expect(BigInt(change.feedSeq!)).toBeGreaterThan(BigInt(first.feedSeq!));
+      // Triaged by an analyst: the same again.
+      await store.anomalies.triage(tenantScope([row.tenant]), {
+        anomalyId: first.id,
+        triage: 'RESOLVED',
+        actor: 'analyst',
+        note: null,
+      });
+      const [triaged] = await publishAll();
+      expect(triaged).toMatchObject({ id: first.id, version: 3, triage: 'RESOLVED' });
+      expect(BigInt(triaged.feedSeq!)).toBeGreaterThan(BigInt(change.feedSeq!));
+    });
+
     it('steps aside while another process holds the publication turn', async () => {
       await publishAll();
       const w = newWorld();

@@ -3,6 +3,7 @@ import { AnomaliesModule } from './anomalies/anomalies.module';
 import { StrictDateTime } from './common/date-time.scalar';
 import { PrincipalsModule } from './principals/principals.module';
 import { ProvenanceModule } from './provenance/provenance.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TokensModule } from './tokens/tokens.module';
 import { PolicyModule } from './policy/policy.module';
 
@@ -16,6 +17,7 @@ export const API_FEATURES = [
   PrincipalsModule,
   TokensModule,
   PolicyModule,
+  SuppressionsModule,
 ];
 
 export const SCHEMA_OPTIONS: BuildSchemaOptions = {

@@ -113,6 +113,7 @@ export class OutboxRelay
           triage: anomaly.triage,
           version: anomaly.version,
           changedAt: anomaly.changedAt.toISOString(),
+          suppressedBy: anomaly.suppressedBy,
         }),
       ),
       headers: { 'content-type': STRUCTURED },

@@ -3,6 +3,7 @@ import type { EventGraph } from '@app/persistence';
 import type { Provenance } from '@app/provenance';
 
 import type { LifecycleAuthorities } from '@app/contract';
+import type { AnomalyDetails } from './anomaly-details';
 
 export { SEVERITIES, type Severity } from '@app/graph';
 
@@ -48,8 +49,20 @@ export interface Finding {
   tenant: string;
   targetTenant: string | null;
   summary: string;
-  details: Record<string, unknown>;
+  /** Typed by the shared vocabulary; an absent value may be written as null. */
+  details: { [K in keyof AnomalyDetails]?: AnomalyDetails[K] | null };
 }
+
+/** Who acted in a hop, and with what, as details name them (suppressions match on these). */
+export const hopActors = (
+  hop: HopView,
+  token: { issuer: string | null } | undefined,
+): Finding['details'] => ({
+  principal: hop.actor.id,
+  principalIssuer: hop.actor.issuer,
+  issuer: token?.issuer ?? null,
+  service: hop.target.service,
+});
 
 /**
  * Who is told of a finding about `hop` that rests on a lifecycle fact (a revocation, an

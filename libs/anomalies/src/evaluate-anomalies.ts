@@ -41,6 +41,16 @@ export const EVENT_RULES: readonly EventRule[] = [
   foreignLifecycleClaimRule,
 ];
 
+/** Rules raised while an event is decoded, before any rule here sees it. */
+export const DECODING_RULE_NAMES = ['RAW_CREDENTIAL_IN_EVENT'] as const;
+
+/** Every rule name an anomaly may carry (what a suppression may name). */
+export const RULE_NAMES: readonly string[] = [
+  ...ANOMALY_RULES.map((rule) => rule.rule),
+  ...EVENT_RULES.map((rule) => rule.rule),
+  ...DECODING_RULE_NAMES,
+];
+
 /** The anomalies one event's own claims raise (deduplicated by event and subject). */
 export function evaluateEventClaims(
   graph: EventGraph,

@@ -3,3 +3,5 @@
 export * from './anomaly-rule';
 export * from './evaluate-anomalies';
 export * from './policy-dry-run';
+export * from './anomaly-details';
+export * from './suppression-match';

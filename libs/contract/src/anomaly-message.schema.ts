@@ -34,6 +34,13 @@ export const anomalyDataSchema = z.object({
     .min(1)
     .describe('1 at detection, one more at every change: the latest version is the current state.'),
   changedAt: z.iso.datetime({ offset: true }).describe('When the current version was made.'),
+  suppressedBy: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .nullable()
+    .describe(
+      'The suppression that silenced it, if any: still stored and exported, not alerted on live dashboards.',
+    ),
 });
 export type AnomalyData = z.infer<typeof anomalyDataSchema>;
 

@@ -37,6 +37,7 @@ export function exportedAnomaly(row: ExportAnomalyRow): ExportedAnomaly {
     triage: row.triage as AnomalyTriage,
     version: row.version,
     changedAt: row.changedAt,
+    suppressedBy: row.suppressedBy,
   };
 }
 

@@ -10,9 +10,13 @@ export type AnomalyVerdict = (typeof ANOMALY_VERDICTS)[number];
 export const ANOMALY_TRIAGE_STATES = ['NEW', 'ACKNOWLEDGED', 'RESOLVED', 'FALSE_POSITIVE'] as const;
 export type AnomalyTriage = (typeof ANOMALY_TRIAGE_STATES)[number];
 
+/** The triage states an analyst may move an anomaly to (NEW is where every anomaly starts). */
+export const TRIAGE_DECISIONS = ['ACKNOWLEDGED', 'RESOLVED', 'FALSE_POSITIVE'] as const;
+export type TriageDecision = (typeof TRIAGE_DECISIONS)[number];
+
 /**
  * What an entry of an anomaly's history records: its detection, a verdict the rules reached
- * on later facts, or an analyst's triage.
+ * on later facts, an analyst's triage, or a suppression applied to it after detection.
  */
 export const ANOMALY_CHANGES = [
   'DETECTED',
@@ -21,5 +25,6 @@ export const ANOMALY_CHANGES = [
   'ACKNOWLEDGED',
   'RESOLVED',
   'FALSE_POSITIVE',
+  'SUPPRESSED',
 ] as const;
 export type AnomalyChangeKind = (typeof ANOMALY_CHANGES)[number];

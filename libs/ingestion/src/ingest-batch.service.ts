@@ -1,9 +1,10 @@
-import { evaluateEventClaims, type AnomalyPolicy } from '@app/anomalies';
+import { evaluateEventClaims, suppressionFor, type AnomalyPolicy } from '@app/anomalies';
 import {
   classifyStorageFailure,
   DatabaseService,
   EventStoreRepository,
   RequestGraphRepository,
+  SuppressionRepository,
   TransientStorageError,
   type AnomalyRow,
   type DeadLetterHeader,
@@ -66,6 +67,7 @@ export class IngestBatchService {
     private readonly database: DatabaseService,
     private readonly store: EventStoreRepository,
     private readonly graphs: RequestGraphRepository,
+    private readonly suppressions: SuppressionRepository,
   ) {}
 
   async ingest(
@@ -173,13 +175,32 @@ export class IngestBatchService {
         written.stored.length > 0
           ? await this.judgeTouched(tx, written.stored, policy)
           : { found: [], evaluated: [] };
+      const found = [...written.stored.flatMap((graph) => graph.anomalies), ...judged.found];
       const anomalies = await this.store.recordVerdicts(tx, {
-        found: [...written.stored.flatMap((graph) => graph.anomalies), ...judged.found],
+        found: await this.withSuppressions(tx, found),
         evaluated: judged.evaluated,
         rules: REQUEST_RULE_NAMES,
       });
       return { ...written, anomalies };
     });
+  }
+
+  /**
+   * Marks each finding an active suppression of its tenant silences: it is still stored (and
+   * exported), with the suppression in its history, but kept off the live dashboards.
+   */
+  private async withSuppressions(tx: Transaction, found: AnomalyRow[]): Promise<AnomalyRow[]> {
+    if (found.length === 0) return found;
+    const active = await this.suppressions.activeFor(
+      tx,
+      found.map((row) => row.tenant),
+    );
+    if (active.length === 0) return found;
+    const now = new Date();
+    return found.map((row) => ({
+      ...row,
+      suppressedBy: suppressionFor(active, row, now)?.id ?? null,
+    }));
   }
 
   /**

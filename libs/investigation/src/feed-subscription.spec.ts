@@ -2,7 +2,12 @@ import { tenantScope, type TenantScope } from '@app/graph';
 import { type StoredAnomaly } from '@app/persistence';
 import { FeedSubscription, type FeedReader } from './feed-subscription';
 
-const anomaly = (seq: number, tenant = 'acme', severity: StoredAnomaly['severity'] = 'HIGH') =>
+const anomaly = (
+  seq: number,
+  tenant = 'acme',
+  severity: StoredAnomaly['severity'] = 'HIGH',
+  suppressedBy: string | null = null,
+) =>
   ({
     id: String(seq + 100),
     rule: 'SHARED_TOKEN',
@@ -20,6 +25,7 @@ const anomaly = (seq: number, tenant = 'acme', severity: StoredAnomaly['severity
     triage: 'NEW',
     version: 1,
     changedAt: new Date(0),
+    suppressedBy,
   }) satisfies StoredAnomaly;
 
 /** A store holding `published`, read the way the repository does (after, in order). */
@@ -67,6 +73,17 @@ describe('FeedSubscription', () => {
     subscription.push(anomaly(12, 'acme', 'LOW')); // below the severity asked for
     subscription.push(anomaly(13));
     expect(await take(subscription, 1)).toEqual(['13']);
+  });
+
+  it('keeps suppressed anomalies off the feed unless asked for them', async () => {
+    const quiet = new FeedSubscription({ scope }, '0', store([]), () => {});
+    const all = new FeedSubscription({ scope, includeSuppressed: true }, '0', store([]), () => {});
+    for (const subscription of [quiet, all]) {
+      subscription.push(anomaly(1, 'acme', 'HIGH', '7'));
+      subscription.push(anomaly(2));
+    }
+    expect(await take(quiet, 1)).toEqual(['2']);
+    expect(await take(all, 2)).toEqual(['1', '2']);
   });
 
   it('falls back to the store when a slow subscriber overflows its buffer, losing nothing', async () => {

@@ -4,6 +4,8 @@ import type { StoredAnomaly } from '@app/persistence';
 export interface FeedSubscriptionOptions {
   scope: TenantScope;
   minSeverity?: Severity;
+  /** Also anomalies a suppression silenced (a dashboard is not alerted on them by default). */
+  includeSuppressed?: boolean;
   /** Resume after this feed position; without it, the subscription starts at `head`. */
   after?: string;
 }
@@ -61,7 +63,11 @@ export class FeedSubscription implements AsyncIterableIterator<StoredAnomaly> {
   }
 
   private wanted(anomaly: StoredAnomaly): boolean {
-    return scopeSees(this.options.scope, anomaly) && severityRank(anomaly.severity) >= this.minRank;
+    return (
+      scopeSees(this.options.scope, anomaly) &&
+      severityRank(anomaly.severity) >= this.minRank &&
+      (anomaly.suppressedBy === null || this.options.includeSuppressed === true)
+    );
   }
 
   async next(): Promise<IteratorResult<StoredAnomaly>> {

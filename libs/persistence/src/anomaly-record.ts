@@ -9,7 +9,7 @@ import type { StoredAnomaly } from './graph-rows';
  * before "8".
  */
 export const ANOMALY_COLUMNS =
-  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at, feed_seq::text, verdict, verdict_reason, triage, version, changed_at';
+  'id::text, rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details, detected_at, feed_seq::text, verdict, verdict_reason, triage, version, changed_at, suppressed_by::text';
 
 export interface AnomalyRecord {
   id: string;
@@ -28,6 +28,7 @@ export interface AnomalyRecord {
   triage: AnomalyTriage;
   version: number;
   changed_at: Date;
+  suppressed_by: string | null;
 }
 
 export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
@@ -47,6 +48,7 @@ export const toAnomaly = (row: AnomalyRecord): StoredAnomaly => ({
   triage: row.triage,
   version: row.version,
   changedAt: row.changed_at,
+  suppressedBy: row.suppressed_by,
 });
 
 export const fromAnomalyModel = (row: AnomalyModel): StoredAnomaly => ({
@@ -66,4 +68,5 @@ export const fromAnomalyModel = (row: AnomalyModel): StoredAnomaly => ({
   triage: row.triage,
   version: row.version,
   changedAt: row.changedAt,
+  suppressedBy: row.suppressedBy?.toString() ?? null,
 });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { clientOf, type Transaction } from './transaction';
 import { ANOMALY_COLUMNS, toAnomaly, type AnomalyRecord } from './anomaly-record';
+import { anomalyColumns, PUBLISH_CHANGED } from './anomaly-changes.sql';
 import { encodeHeaders } from './dead-letter-headers';
 import {
   batchRows,
@@ -305,50 +306,59 @@ export class EventStoreRepository {
    * may be another tenant's). Every change is kept in the anomaly's
    * history and queued in the outbox (no change is stored without being published); a
    * changed anomaly leaves the feed until its change is published at the next position.
+   * A found row's `suppressedBy` (the caller matched the tenant's suppressions) is stored
+   * with a new anomaly, or with a reopened one not suppressed before.
    */
   async recordVerdicts(tx: Transaction, verdicts: Verdicts): Promise<StoredAnomaly[]> {
     const { found, evaluated, rules } = verdicts;
     if (found.length === 0 && evaluated.length === 0) return [];
-    const columns = (alias: string) =>
-      ANOMALY_COLUMNS.split(', ')
-        .map((column) => `${alias}.${column}`)
-        .join(', ');
+    // A finding that a suppression silences is stored as suppressed at detection; a
+    // withdrawn one found again while a suppression silences it is reopened suppressed.
     const result = await clientOf(tx).query<AnomalyRecord & { change: AnomalyChangeKind }>(
       `WITH found AS (
          SELECT DISTINCT ON (a."dedupeKey") a.*
          FROM jsonb_to_recordset($1::jsonb) AS a(rule text, severity text, "requestId" text, tenant text,
-              "targetTenant" text, "dedupeKey" text, summary text, details jsonb)
+              "targetTenant" text, "dedupeKey" text, summary text, details jsonb, "suppressedBy" bigint)
          ORDER BY a."dedupeKey"
+       ), prior AS (
+         SELECT a.id, a.suppressed_by FROM anomalies a JOIN found f ON a.dedupe_key = f."dedupeKey"
        ), inserted AS (
-         INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details)
-         SELECT f.rule, f.severity::severity, f."requestId", f.tenant, f."targetTenant", f."dedupeKey", f.summary, f.details
+         INSERT INTO anomalies (rule, severity, request_id, tenant, target_tenant, dedupe_key, summary, details,
+                                suppressed_by)
+         SELECT f.rule, f.severity::severity, f."requestId", f.tenant, f."targetTenant", f."dedupeKey", f.summary,
+                f.details, f."suppressedBy"
          FROM found f ORDER BY f."dedupeKey"
          ON CONFLICT (dedupe_key) DO NOTHING
-         RETURNING ${ANOMALY_COLUMNS}, 'DETECTED'::text AS change, NULL::text AS reason
+         RETURNING ${ANOMALY_COLUMNS}, 'DETECTED'::text AS change, NULL::text AS actor, NULL::text[] AS actor_tenants,
+                   NULL::text AS reason,
+                   suppressed_by AS suppression_id
        ), reopened AS (
          UPDATE anomalies a SET verdict = 'OPEN', version = a.version + 1, changed_at = now(),
-                verdict_reason = '${REOPENED_REASON}', feed_seq = NULL
-         FROM found f
-         WHERE a.dedupe_key = f."dedupeKey" AND a.verdict = 'WITHDRAWN'
-         RETURNING ${columns('a')}, 'REOPENED'::text AS change, a.verdict_reason AS reason
+                verdict_reason = '${REOPENED_REASON}', feed_seq = NULL,
+                suppressed_by = coalesce(a.suppressed_by, f."suppressedBy")
+         FROM found f, prior p
+         WHERE a.dedupe_key = f."dedupeKey" AND p.id = a.id AND a.verdict = 'WITHDRAWN'
+         RETURNING ${anomalyColumns('a')}, 'REOPENED'::text AS change, NULL::text AS actor, NULL::text[] AS actor_tenants,
+                   a.verdict_reason AS reason,
+                   CASE WHEN p.suppressed_by IS NULL THEN a.suppressed_by END AS suppression_id
        ), withdrawn AS (
          UPDATE anomalies a SET verdict = 'WITHDRAWN', version = a.version + 1, changed_at = now(),
                 verdict_reason = '${WITHDRAWN_REASON}', feed_seq = NULL
          WHERE a.request_id = ANY($2::text[]) AND a.rule = ANY($3::text[]) AND a.verdict = 'OPEN'
            AND NOT EXISTS (SELECT 1 FROM found f WHERE f."dedupeKey" = a.dedupe_key)
-         RETURNING ${columns('a')}, 'WITHDRAWN'::text AS change, a.verdict_reason AS reason
+         RETURNING ${anomalyColumns('a')}, 'WITHDRAWN'::text AS change, NULL::text AS actor, NULL::text[] AS actor_tenants,
+                   a.verdict_reason AS reason, NULL::bigint AS suppression_id
        ), changed AS (
          SELECT * FROM inserted UNION ALL SELECT * FROM reopened UNION ALL SELECT * FROM withdrawn
-       ), queued AS (
-         INSERT INTO anomaly_outbox (anomaly_id) SELECT id::bigint FROM changed ORDER BY 1
-         ON CONFLICT (anomaly_id) DO NOTHING
-       ), history AS (
-         INSERT INTO anomaly_changes (anomaly_id, version, change, reason)
-         SELECT id::bigint, version, change, reason FROM changed
-       )
-       SELECT * FROM changed`,
+       ), ${PUBLISH_CHANGED}`,
       [
-        json(found.map((row) => ({ ...row, dedupeKey: boundedDedupeKey(row.dedupeKey) }))),
+        json(
+          found.map((row) => ({
+            ...row,
+            dedupeKey: boundedDedupeKey(row.dedupeKey),
+            suppressedBy: row.suppressedBy ?? null,
+          })),
+        ),
         evaluated,
         [...rules],
       ],

@@ -51,6 +51,7 @@ export interface ExportAnomalyRow {
   triage: string;
   version: number;
   changedAt: string;
+  suppressedBy: string | null;
 }
 
 // Rows are read from a server-side cursor in batches of this many, so memory holds a few
@@ -121,7 +122,7 @@ export class ExportRepository {
               a.request_id AS "requestId", a.tenant, a.target_tenant AS "targetTenant", a.summary,
               a.details::text AS details, ${iso('a.detected_at')} AS "detectedAt",
               a.verdict::text AS verdict, a.verdict_reason AS "verdictReason", a.triage::text AS triage,
-              a.version, ${iso('a.changed_at')} AS "changedAt"
+              a.version, ${iso('a.changed_at')} AS "changedAt", a.suppressed_by::text AS "suppressedBy"
        FROM ${ANOMALIES.from} AND a.feed_seq <= $5::bigint
        ORDER BY a.feed_seq`,
       scope,

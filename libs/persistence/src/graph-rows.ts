@@ -113,6 +113,8 @@ export interface AnomalyRow {
   dedupeKey: string;
   summary: string;
   details: unknown;
+  /** The suppression that silences it from detection on (id), if one matches. */
+  suppressedBy?: string | null;
 }
 
 /** Rows derived from one event; `anomalies` are those visible from the event alone. */
@@ -142,6 +144,8 @@ export interface StoredAnomaly extends AnomalyRow {
   /** 1 at detection, one more at every change. */
   version: number;
   changedAt: Date;
+  /** The suppression that silenced it: still stored and exported, kept off live dashboards. */
+  suppressedBy: string | null;
 }
 
 /** A refused message, recorded with its batch and published to the dead-letter topic. */

@@ -15,4 +15,5 @@ export * from './ledger.repository';
 export * from './hop-parent-wait.repository';
 export * from './export.repository';
 export * from './policy-replay.repository';
+export * from './suppression.repository';
 export * from './storage-failure';

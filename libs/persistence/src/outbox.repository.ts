@@ -27,7 +27,9 @@ export class OutboxRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /**
-   * Publishes up to `limit` queued anomalies, oldest first, giving each its feed position.
+   * Publishes up to `limit` queued anomalies, oldest first, giving each its feed position:
+   * the next after the last ever given (anomaly_feed_head), so a changed anomaly that held
+   * the last position takes a later one, never the same again.
    * `publish` runs inside the transaction: if it throws, nothing is marked and the
    * anomalies stay queued.
    */
@@ -46,7 +48,14 @@ export class OutboxRepository {
         `WITH next AS (
            SELECT anomaly_id, row_number() OVER (ORDER BY anomaly_id) AS n
            FROM anomaly_outbox ORDER BY anomaly_id LIMIT $1
-         ), base AS (SELECT coalesce(max(feed_seq), 0) AS seq FROM anomalies)
+         ), base AS (
+           SELECT greatest((SELECT seq FROM anomaly_feed_head),
+                           (SELECT coalesce(max(feed_seq), 0) FROM anomalies)) AS seq
+         ), head AS (
+           INSERT INTO anomaly_feed_head (id, seq)
+           SELECT true, base.seq + (SELECT count(*) FROM next) FROM base
+           ON CONFLICT (id) DO UPDATE SET seq = excluded.seq
+         )
          UPDATE anomalies a SET feed_seq = base.seq + next.n
          FROM next, base WHERE a.id = next.anomaly_id
          RETURNING ${ANOMALY_COLUMNS.split(', ')

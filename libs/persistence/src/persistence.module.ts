@@ -10,6 +10,7 @@ import { LedgerRepository } from './ledger.repository';
 import { HopParentWaitRepository } from './hop-parent-wait.repository';
 import { ExportRepository } from './export.repository';
 import { PolicyReplayRepository } from './policy-replay.repository';
+import { SuppressionRepository } from './suppression.repository';
 import type { LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 
@@ -38,6 +39,7 @@ export class PersistenceModule {
         HopParentWaitRepository,
         ExportRepository,
         PolicyReplayRepository,
+        SuppressionRepository,
       ],
       exports: [
         DatabaseService,
@@ -51,6 +53,7 @@ export class PersistenceModule {
         HopParentWaitRepository,
         ExportRepository,
         PolicyReplayRepository,
+        SuppressionRepository,
       ],
     };
   }

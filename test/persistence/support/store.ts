@@ -11,6 +11,7 @@ import {
   PolicyReplayRepository,
   PrincipalRepository,
   RequestGraphRepository,
+  SuppressionRepository,
   TokenRepository,
   type AnomalyRow,
   type DeadLetterRow,
@@ -58,6 +59,7 @@ export function openStore({
     waits: new HopParentWaitRepository(database),
     exports: new ExportRepository(database),
     replay: new PolicyReplayRepository(database),
+    suppressions: new SuppressionRepository(database),
     statements: (): number => statements,
     /** One batch in one transaction, as the ingest use case stores it (rules aside). */
     store: (graphs: EventGraph[], deadLetters: DeadLetterRow[] = []) =>

@@ -40,6 +40,7 @@ export class AnomaliesResolver {
       requestId: filter?.requestId,
       since: filter?.since,
       until: filter?.until,
+      suppressed: filter?.suppressed ?? undefined,
       beforeId: after,
       limit: first + 1,
     });
@@ -58,11 +59,12 @@ export class AnomaliesResolver {
   @Roles('dashboard')
   anomalyDetected(
     @CurrentCaller() caller: Caller,
-    @Args() { minSeverity, after }: AnomalyDetectedArgs,
+    @Args() { minSeverity, after, includeSuppressed }: AnomalyDetectedArgs,
   ): AsyncIterator<StoredAnomaly> {
     return this.feed.subscribe({
       scope: caller.scope,
       minSeverity,
+      includeSuppressed: includeSuppressed ?? false,
       after: decodeCursor(FEED_CURSOR, after),
     });
   }

@@ -1,5 +1,6 @@
 import type { StoredAnomaly } from '@app/persistence';
 import { cursorKind, encodeCursor, isBigintId } from '../common/paging/cursor.codec';
+import { toAnomalyDetails } from './anomaly-details.mapper';
 import type { Anomaly } from './models/anomaly.model';
 
 /** A position in the live anomaly feed. */
@@ -18,4 +19,6 @@ export const toAnomaly = (anomaly: StoredAnomaly): Anomaly => ({
   triage: anomaly.triage,
   version: anomaly.version,
   changedAt: anomaly.changedAt,
+  suppressedBy: anomaly.suppressedBy,
+  details: toAnomalyDetails(anomaly.details),
 });

@@ -1,4 +1,5 @@
 import { UNSTORABLE_TEXT } from '@app/contract';
+import { TriageInputError } from '@app/triage';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -21,5 +22,15 @@ export function assertUsableText(value: unknown, name: string): void {
     } else if (current !== null && typeof current === 'object' && !(current instanceof Date)) {
       stack.push(...Object.values(current as Record<string, unknown>));
     }
+  }
+}
+
+/** Runs a use case, turning its refusal of the caller's input into `BAD_USER_INPUT`. */
+export async function refusingBadInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TriageInputError) throw badUserInput(error.message);
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { keyOfRecord } from '@app/graph';
-import type { AnomalyRule, Finding } from '../anomaly-rule';
+import { hopActors, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 /** The target service is not in the presented token's audience (when it has one). */
 export const audienceMismatchRule: AnomalyRule = {
@@ -17,6 +17,7 @@ export const audienceMismatchRule: AnomalyRule = {
         targetTenant: hop.target.tenant,
         summary: `hop ${hop.hopId} called ${hop.target.service} with a token meant for ${token.audience.join(', ')}`,
         details: {
+          ...hopActors(hop, token),
           hopId: hop.hopId,
           tokenKey: keyOfRecord(token.key),
           audience: token.audience,

@@ -1,5 +1,5 @@
 import { keyOfRecord } from '@app/graph';
-import type { AnomalyRule, Finding } from '../anomaly-rule';
+import { hopActors, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 /** A token or actor from one tenant used against another tenant's target, unfederated. */
 export const crossTenantDelegationRule: AnomalyRule = {
@@ -25,10 +25,11 @@ export const crossTenantDelegationRule: AnomalyRule = {
         targetTenant,
         summary: `${hop.actor.id} used a ${what} of tenant ${from} against ${hop.target.service} of tenant ${targetTenant} (hop ${hop.hopId})`,
         details: {
+          ...hopActors(hop, token),
           hopId: hop.hopId,
           fromTenant: from,
           targetTenant,
-          via: foreign.map(([kind]) => kind),
+          via: foreign.map(([kind]) => String(kind)),
           tokenKey: hop.tokenKey && keyOfRecord(hop.tokenKey),
         },
       });

@@ -28,6 +28,10 @@ export const excessiveLifetimeRule: AnomalyRule = {
         targetTenant: null,
         summary: `the token issued to ${exchange.actor.id} ${reasons.join(' and ')}`,
         details: {
+          principal: exchange.actor.id,
+          principalIssuer: exchange.actor.issuer,
+          issuer: child.issuer,
+          expiresAt: child.expiresAt.toISOString(),
           tokenKey: keyOfRecord(child.key),
           parentKey: keyOfRecord(exchange.subjectTokenKey),
           reasons,

@@ -26,7 +26,13 @@ export const foreignPrincipalClaimRule: AnomalyRule = {
         tenant: reporter,
         targetTenant: principal.tenant,
         summary: `tenant ${reporter} reported ${principal.id} of tenant ${principal.tenant} as ${role} of ${where}`,
-        details: { reporter, claimedTenant: principal.tenant, principal: principal.id, role },
+        details: {
+          reporter,
+          claimedTenant: principal.tenant,
+          principal: principal.id,
+          principalIssuer: principal.issuer,
+          role,
+        },
       });
     };
     for (const hop of graph.hops) {

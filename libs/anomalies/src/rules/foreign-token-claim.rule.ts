@@ -26,6 +26,9 @@ export const foreignTokenClaimRule: AnomalyRule = {
           claimedTenant: issued.tenant,
           tokenKey: keyOfRecord(issued.key),
           eventId: exchange.eventId,
+          principal: exchange.actor.id,
+          principalIssuer: exchange.actor.issuer,
+          issuer: issued.issuer,
         },
       });
     }

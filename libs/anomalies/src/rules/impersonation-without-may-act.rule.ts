@@ -18,7 +18,14 @@ export const impersonationWithoutMayActRule: AnomalyRule = {
         tenant: exchange.tenant,
         targetTenant: null,
         summary: `${exchange.actor.id} acts for ${exchange.subject.id}, whose token allows only ${String(allowed)} to act`,
-        details: { actor: exchange.actor.id, subject: exchange.subject.id, mayAct: allowed },
+        details: {
+          principal: exchange.actor.id,
+          principalIssuer: exchange.actor.issuer,
+          actor: exchange.actor.id,
+          subject: exchange.subject.id,
+          mayAct: typeof allowed === 'string' ? allowed : null,
+          tokenKey: keyOfRecord(exchange.issuedTokenKey),
+        },
       });
     }
     return findings;

@@ -1,5 +1,5 @@
 import type { PrincipalChangeView } from '@app/graph';
-import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
+import { hopActors, recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 const SUSPENDING = new Set(['offboarded', 'disabled']);
 const text = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -37,6 +37,7 @@ export const orphanedDelegationRule: AnomalyRule = {
         ...recipientsOf(hop, { owner: origin.tenant, reportedBy: last.reportedBy }),
         summary: `${hop.actor.id} acted for ${origin.id} at ${hop.occurredAt.toISOString()}, after ${origin.id} was ${last.change} at ${last.effectiveAt.toISOString()}`,
         details: {
+          ...hopActors(hop, hop.tokenKey ? graph.tokens.get(hop.tokenKey) : undefined),
           hopId: hop.hopId,
           origin: origin.id,
           change: last.change,

@@ -18,7 +18,14 @@ export const scopeEscalationRule: AnomalyRule = {
         tenant: exchange.tenant,
         targetTenant: null,
         summary: `${exchange.actor.id} obtained ${added.join(', ')} beyond what its parent token allowed`,
-        details: { tokenKey: keyOfRecord(child.key), parentKey: keyOfRecord(parent.key), added },
+        details: {
+          principal: exchange.actor.id,
+          principalIssuer: exchange.actor.issuer,
+          issuer: child.issuer,
+          tokenKey: keyOfRecord(child.key),
+          parentKey: keyOfRecord(parent.key),
+          added,
+        },
       });
     }
     return findings;

@@ -1,5 +1,5 @@
 import { keyOfRecord } from '@app/graph';
-import type { AnomalyRule, Finding } from '../anomaly-rule';
+import { hopActors, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 /** One token presented by different actors (here or in any other request). */
 export const sharedTokenRule: AnomalyRule = {
@@ -19,7 +19,11 @@ export const sharedTokenRule: AnomalyRule = {
         tenant: hop.tenant,
         targetTenant: hop.target.tenant,
         summary: `token ${key} was presented by ${presenters.length} different actors`,
-        details: { tokenKey: key, actors: presenters.length },
+        details: {
+          ...hopActors(hop, graph.tokens.get(hop.tokenKey)),
+          tokenKey: key,
+          actors: presenters.length,
+        },
       });
     }
     return findings;

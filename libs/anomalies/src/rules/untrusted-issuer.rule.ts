@@ -15,7 +15,11 @@ export const untrustedIssuerRule: AnomalyRule = {
         tenant: token.tenant,
         targetTenant: null,
         summary: `token ${keyOfRecord(token.key)} claims tenant ${token.tenant} but was issued by ${token.issuer}, which that tenant does not trust`,
-        details: { tokenKey: keyOfRecord(token.key), issuer: token.issuer },
+        details: {
+          tokenKey: keyOfRecord(token.key),
+          issuer: token.issuer,
+          principal: typeof token.claims?.sub === 'string' ? token.claims.sub : null,
+        },
       });
     }
     return findings;

@@ -1,6 +1,6 @@
 import { keyOfRecord } from '@app/graph';
 import { tokenAncestry } from '@app/provenance';
-import { recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
+import { hopActors, recipientsOf, type AnomalyRule, type Finding } from '../anomaly-rule';
 
 /** A token used after it, or a token it derives from, was revoked or expired. */
 export const useAfterRevocationRule: AnomalyRule = {
@@ -31,10 +31,13 @@ export const useAfterRevocationRule: AnomalyRule = {
           ),
           summary: `hop ${hop.hopId} by ${hop.actor.id} used ${which}, ${how}`,
           details: {
+            ...hopActors(hop, graph.tokens.get(hop.tokenKey)),
             hopId: hop.hopId,
             tokenKey: keyOfRecord(token.key),
             revoked: !!revoked,
             expired: !revoked && !!expired,
+            revokedAt: revoked ? token.revokedAt!.toISOString() : null,
+            expiresAt: token.expiresAt?.toISOString() ?? null,
           },
         });
         break;

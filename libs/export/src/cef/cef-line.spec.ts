@@ -292,6 +292,11 @@ describe('toCefAnomaly', () => {
       outcome: 'open',
       flexString1: 'FALSE_POSITIVE',
     });
+    expect(parseCef(toCefAnomaly(anomaly)).extension).not.toHaveProperty('cn2');
+    expect(parseCef(toCefAnomaly({ ...anomaly, suppressedBy: '42' })).extension).toMatchObject({
+      cn2: '42',
+      cn2Label: 'suppressedBy',
+    });
   });
 
   it.each([

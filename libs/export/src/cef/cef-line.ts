@@ -192,6 +192,13 @@ export function toCefAnomaly(anomaly: ExportedAnomaly): string {
       ...labelled('cs6', 'details', details),
       ...labelled('flexString1', 'triage', anomaly.triage),
       ...labelled('flexString2', 'verdictReason', anomaly.verdictReason ?? undefined),
+      // A suppressed anomaly is exported for the record; the suppression's id says why quiet.
+      ...(anomaly.suppressedBy === null
+        ? []
+        : ([
+            ['cn2', Number(anomaly.suppressedBy)],
+            ['cn2Label', 'suppressedBy'],
+          ] as const)),
     ],
   );
 }

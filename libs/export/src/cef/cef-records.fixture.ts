@@ -99,4 +99,5 @@ export const anomaly: ExportedAnomaly = {
   triage: 'NEW',
   version: 1,
   changedAt: '2026-11-01T09:00:05.000Z',
+  suppressedBy: null,
 };

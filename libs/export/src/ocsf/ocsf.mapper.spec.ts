@@ -126,6 +126,7 @@ const crossTenant: ExportedAnomaly = {
   triage: 'NEW',
   version: 1,
   changedAt: '2026-11-01T12:00:01.500Z',
+  suppressedBy: null,
 };
 /** Later versions of the same finding: withdrawn by the rules, triaged by an analyst. */
 const withdrawn: ExportedAnomaly = {
@@ -186,6 +187,14 @@ describe('a finding over its versions', () => {
       Date.parse(withdrawn.changedAt),
     );
     expect(toOcsfAnomaly(withdrawn).metadata.uid).toBe(crossTenant.id);
+  });
+
+  it('keeps a suppressed anomaly as a finding that raises no alert, saying by which suppression', () => {
+    expect(toOcsfAnomaly(crossTenant).is_alert).toBe(true);
+    const suppressed = toOcsfAnomaly({ ...crossTenant, suppressedBy: '42' });
+    expect(suppressed.is_alert).toBe(false);
+    expect(suppressed.status_detail).toBe('Suppressed by suppression 42');
+    expect(schemaErrors(suppressed)).toEqual([]);
   });
 });
 

@@ -53,6 +53,7 @@ export function toOcsfAnomaly(
   const statusDetail = [
     anomaly.verdict === 'WITHDRAWN' ? `Withdrawn: ${anomaly.verdictReason ?? ''}` : undefined,
     anomaly.triage === 'FALSE_POSITIVE' ? 'False positive' : undefined,
+    anomaly.suppressedBy === null ? undefined : `Suppressed by suppression ${anomaly.suppressedBy}`,
   ].filter((part) => part !== undefined);
   return {
     ...classAttributes(DETECTION_FINDING, activity),
@@ -70,7 +71,8 @@ export function toOcsfAnomaly(
     status_id: status.id,
     status: status.caption,
     status_detail: statusDetail.length > 0 ? statusDetail.join('; ') : undefined,
-    is_alert: true,
+    // A suppressed finding is kept for the record but raises no alert.
+    is_alert: anomaly.suppressedBy === null,
     finding_info: {
       uid: anomaly.id,
       title: cefAnomalyName(anomaly.rule),

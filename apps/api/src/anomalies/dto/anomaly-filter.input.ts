@@ -8,4 +8,9 @@ export class AnomalyFilter {
   @Field(() => ID, { nullable: true }) requestId?: string;
   @Field(() => Date, { nullable: true }) since?: Date;
   @Field(() => Date, { nullable: true }) until?: Date;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only suppressed anomalies; false: only those not suppressed; absent: both.',
+  })
+  suppressed?: boolean;
 }

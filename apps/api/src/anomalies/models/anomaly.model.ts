@@ -9,6 +9,7 @@ import {
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { graphqlEnum } from '../../common/graphql-enum';
 import { Connection } from '../../common/paging/connection.model';
+import { AnomalyDetails } from './anomaly-details.model';
 
 export const Severity = graphqlEnum(SEVERITIES, { name: 'Severity' });
 export type Severity = SeverityValue;
@@ -48,6 +49,14 @@ export class Anomaly {
   @Field(() => Int, { description: '1 at detection, one more at every change.' })
   version!: number;
   @Field(() => Date, { description: 'When the current version was made.' }) changedAt!: Date;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The suppression that silenced it: still stored and exported, but not pushed to `anomalyDetected` unless asked.',
+  })
+  suppressedBy!: string | null;
+  @Field(() => AnomalyDetails, { description: 'What the rule recorded about its finding.' })
+  details!: AnomalyDetails;
 }
 
 @ObjectType()
