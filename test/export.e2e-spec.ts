@@ -429,6 +429,10 @@ describe('SIEM export over HTTP', () => {
       '/v1/export/anomalies',
       '/v1/export/events',
       '/v1/export/provenance/{requestId}',
+      '/v1/ledger/checkpoint',
+      '/v1/ledger/key',
+      '/v1/ledger/proof/consistency',
+      '/v1/ledger/proof/inclusion',
     ]);
     const format = document.paths['/v1/export/events'].get.parameters.find(
       (parameter) => parameter.name === 'format',
