@@ -59,6 +59,7 @@ describe('one front door for HTTP and graphql-ws', () => {
       startService('api', {
         NODE_ENV: 'production',
         AUTH_JWKS_FILE: '.cache/dev-auth/jwks.json',
+        LEDGER_VERIFIER_KEY_FILE: '.cache/dev-ledger/verifier.key',
         AUTH_ISSUER: 'provenant-dev',
         AUTH_AUDIENCE: 'provenant-api',
       }),
