@@ -182,6 +182,11 @@ async function main(): Promise<void> {
     limit: await rowCounts(urls.limit),
     naive: await rowCounts(urls.naive),
   };
+  // A reference that stored next to nothing measured nothing: fail rather than print it.
+  if (counts.naive.events < naive.events / 2)
+    throw new Error(
+      `the naive reference stored ${counts.naive.events} of the ${naive.events} events it read`,
+    );
 
   const rate = (r: { events: number; ms: number }) => r.events / seconds(r.ms);
   const eventsPerSec = rate(provenant);

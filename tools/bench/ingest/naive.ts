@@ -67,7 +67,9 @@ export async function runNaive({
       update: displayName ? { displayName } : {},
     });
   // A later event's values replace the stored ones; what it leaves out stays.
-  const token = ({ claims, ...row }: TokenRow) => {
+  // `precedence` orders descriptions of one token (the product keeps the first by it); the
+  // naive reference lets the later event win, as it always did.
+  const token = ({ claims, precedence: _precedence, ...row }: TokenRow) => {
     const fields: Partial<Generated.Prisma.TokenUncheckedCreateInput> = {
       ...row,
       claims: claims ?? undefined,
