@@ -171,6 +171,13 @@ The CRM request's chain as W3C PROV-JSON, and the HTTP API's OpenAPI document:
   curl -s 'http://127.0.0.1:${port}/v1/export/provenance/req-crm-demo?format=prov-json' -H "authorization: Bearer $TOKEN"
   curl -s http://127.0.0.1:${port}/openapi.json
 
+The ledger: its latest signed checkpoint, a proof that the first event is in it, and the
+auditor's offline check of an export page (the key is also at /v1/ledger/key):
+  curl -s http://127.0.0.1:${port}/v1/ledger/checkpoint -H "authorization: Bearer $TOKEN" > checkpoint.note
+  curl -s 'http://127.0.0.1:${port}/v1/ledger/proof/inclusion?leaf=0' -H "authorization: Bearer $TOKEN"
+  npm run -s ledger:key > ledger.key
+  npm run verify -- --key ledger.key --checkpoint checkpoint.note
+
 Press Ctrl-C to stop everything.
 `);
 }
