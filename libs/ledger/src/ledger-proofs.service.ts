@@ -76,16 +76,15 @@ export class LedgerProofs {
     if (!checkpoint) return null;
     const leaves = await this.ledger.visibleLeavesOfRequest(scope, requestId);
     const proven = leaves.filter((leaf) => leaf.leafIndex < checkpoint.treeSize);
-    const paths = await this.tree.hashes(
-      proven.flatMap((leaf) => inclusionRanges(leaf.leafIndex, checkpoint.treeSize)),
-    );
+    const ranges = proven.map((leaf) => inclusionRanges(leaf.leafIndex, checkpoint.treeSize));
+    // One read for every path; each leaf then takes its own run of hashes back.
+    const hashes = await this.tree.hashes(ranges.flat());
     let next = 0;
     return {
       checkpoint,
-      leaves: proven.map((leaf) => {
-        const length = inclusionRanges(leaf.leafIndex, checkpoint.treeSize).length;
-        const auditPath = paths.slice(next, next + length);
-        next += length;
+      leaves: proven.map((leaf, i) => {
+        const auditPath = hashes.slice(next, next + ranges[i].length);
+        next += ranges[i].length;
         return {
           leafIndex: leaf.leafIndex,
           treeSize: checkpoint.treeSize,

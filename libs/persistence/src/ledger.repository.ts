@@ -54,6 +54,20 @@ export interface VisibleLeaf {
   record: string;
 }
 
+interface VisibleLeafRecord {
+  leaf_index: string;
+  leaf_hash: Buffer;
+  event_id: string;
+  record: string;
+}
+
+const toVisibleLeaf = (row: VisibleLeafRecord): VisibleLeaf => ({
+  leafIndex: Number(row.leaf_index),
+  leafHash: row.leaf_hash,
+  eventUid: row.event_id,
+  record: row.record,
+});
+
 /** A leaf to append: the event's canonical record and its hash. */
 export interface LedgerLeafRow {
   leafIndex: string;
@@ -184,37 +198,19 @@ export class LedgerRepository {
     leaf: { leafIndex: number } | { eventUid: string },
   ): Promise<VisibleLeaf | null> {
     const byIndex = 'leafIndex' in leaf;
-    const { rows } = await this.database.pool.query<{
-      leaf_index: string;
-      leaf_hash: Buffer;
-      event_id: string;
-      record: string;
-    }>(
+    const { rows } = await this.database.pool.query<VisibleLeafRecord>(
       `SELECT v.leaf_index::text, v.leaf_hash, l.event_id::text, v.record
        FROM ledger_leaves v JOIN ledger_entries l ON l.leaf_index = v.leaf_index
        WHERE ${byIndex ? 'v.leaf_index = $2::bigint' : 'l.event_id = $2::bigint'}
          AND ($1::text[] IS NULL OR v.tenant = ANY($1::text[]) OR v.target_tenant = ANY($1::text[]))`,
       [scopeParam(scope), byIndex ? String(leaf.leafIndex) : leaf.eventUid],
     );
-    const row = rows[0];
-    return row
-      ? {
-          leafIndex: Number(row.leaf_index),
-          leafHash: row.leaf_hash,
-          eventUid: row.event_id,
-          record: row.record,
-        }
-      : null;
+    return rows[0] ? toVisibleLeaf(rows[0]) : null;
   }
 
   /** The leaves of a request's events a scope may see, in leaf order. */
   async visibleLeavesOfRequest(scope: TenantScope, requestId: string): Promise<VisibleLeaf[]> {
-    const { rows } = await this.database.pool.query<{
-      leaf_index: string;
-      leaf_hash: Buffer;
-      event_id: string;
-      record: string;
-    }>(
+    const { rows } = await this.database.pool.query<VisibleLeafRecord>(
       `SELECT v.leaf_index::text, v.leaf_hash, l.event_id::text, v.record
        FROM events e
        JOIN ledger_entries l ON l.event_id = e.id
@@ -224,12 +220,7 @@ export class LedgerRepository {
        ORDER BY v.leaf_index`,
       [scopeParam(scope), requestId],
     );
-    return rows.map((row) => ({
-      leafIndex: Number(row.leaf_index),
-      leafHash: row.leaf_hash,
-      eventUid: row.event_id,
-      record: row.record,
-    }));
+    return rows.map(toVisibleLeaf);
   }
 
   async latestCheckpoint(tx?: Transaction): Promise<LedgerCheckpointRow | null> {
