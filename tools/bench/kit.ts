@@ -117,3 +117,19 @@ export const pad = (cells: Array<string | number>, widths: number[]): string =>
 export const round = (value: number, digits: number): number =>
   Math.round(value * 10 ** digits) / 10 ** digits;
 export const verdict = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+/** Latency figures of samples (nearest-rank percentiles). */
+export const summary = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p99: percentile(sorted, 0.99),
+    max: sorted[sorted.length - 1],
+    mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
+  };
+};
+/** Milliseconds since `from` (a `process.hrtime.bigint()`). */
+export const elapsedMs = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e6;

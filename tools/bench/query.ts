@@ -68,6 +68,8 @@ import {
   pad,
   round,
   runBenchmark,
+  summary,
+  elapsedMs,
   seconds,
   SMOKE,
   verdict,
@@ -112,20 +114,6 @@ function check(
   if (problems.length > 0)
     throw new Error(`wrong answer for request ${expected.requestId}: ${problems.join('; ')}`);
 }
-
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-const summary = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    p50: percentile(sorted, 0.5),
-    p90: percentile(sorted, 0.9),
-    p99: percentile(sorted, 0.99),
-    max: sorted[sorted.length - 1],
-    mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
-  };
-};
-const elapsedMs = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
 
 async function main(): Promise<void> {
   const benchStarted = Date.now();

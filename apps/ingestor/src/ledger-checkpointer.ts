@@ -78,6 +78,7 @@ export class LedgerCheckpointer
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.LEDGER_INTEGRATION) return;
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.loop.start(this.config.LEDGER_CHECKPOINT_INTERVAL_MS);
@@ -153,6 +154,7 @@ export class LedgerCheckpointer
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.config.LEDGER_INTEGRATION) return;
     await this.checkLoop.stop();
     await this.loop.stop();
   }

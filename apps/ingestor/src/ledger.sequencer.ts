@@ -36,12 +36,12 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop.start(this.config.OUTBOX_POLL_MS);
+    if (this.config.LEDGER_INTEGRATION) this.loop.start(this.config.OUTBOX_POLL_MS);
   }
 
   /** Asks for a pass now (a batch just stored events). */
   kick(): void {
-    this.loop.kick();
+    if (this.config.LEDGER_INTEGRATION) this.loop.kick();
   }
 
   private async drain(): Promise<void> {
@@ -70,6 +70,6 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
 
   /** After the consumer stopped: the last batch's events take their places now. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+    if (this.config.LEDGER_INTEGRATION) await this.loop.stop();
   }
 }

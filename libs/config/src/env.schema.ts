@@ -130,6 +130,13 @@ export const ingestorEnvSchema = commonEnvSchema.extend({
     .min(0)
     .max(7 * 24 * 3600 * 1000)
     .default(5 * 60 * 1000),
+  /** Whether this ingestor sequences the ledger, makes its leaves and signs its checkpoints
+   *  (one ingestor at a time does, whichever takes the turn). `false`: it only stores and
+   *  queues its events for an ingestor that does; with none, the ledger does not grow. */
+  LEDGER_INTEGRATION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** The ledger's signing key, as a C2SP/sumdb signer key (`PRIVATE+KEY+<name>+<id>+<key>`),
    *  or a file holding it. In development, the local key under .cache/dev-ledger. */
   LEDGER_SIGNING_KEY: z.string().min(1).optional(),

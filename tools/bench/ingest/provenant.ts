@@ -61,6 +61,8 @@ export async function runIngestor({
   partitions,
   total,
   suffix,
+  env = {},
+  afterDrain,
 }: {
   brokers: string;
   databaseUrl: string;
@@ -68,6 +70,10 @@ export async function runIngestor({
   partitions: number;
   total: number;
   suffix: string;
+  /** More environment for the ingestor (it wins over the defaults here). */
+  env?: Record<string, string>;
+  /** Runs once every message is handled, before the ingestor stops. */
+  afterDrain?: () => Promise<void>;
 }): Promise<IngestorResult> {
   ensureDevLedgerKeys();
   const service = await benchService({
@@ -85,6 +91,7 @@ export async function runIngestor({
       KAFKA_TOPIC_PARTITIONS: String(partitions),
       KAFKA_CHECKPOINT_TOPIC: `${topic}.checkpoints`,
       LEDGER_SIGNING_KEY_FILE: DEV_LEDGER_SIGNER,
+      ...env,
     },
   });
   const { child, stop, fail, port } = service;
@@ -130,6 +137,7 @@ export async function runIngestor({
   const cpu = procCpuSeconds(pid);
   const final = procStatus(pid);
   if (final) peakRssKb = Math.max(peakRssKb, final.hwmKb);
+  await afterDrain?.();
   await stop();
   return {
     events: last.done - atReady.done,
