@@ -10,6 +10,16 @@ describe('parseConfig', () => {
     expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
     expect(config.KAFKA_TOPIC).toBe('delegation-events');
     expect(config.MAX_EVENT_BYTES).toBe(262144);
+    expect(config.LEDGER_INTEGRATION).toBe(true);
+  });
+
+  it('turns the ledger integration off only when told exactly', () => {
+    expect(parseConfig(ingestorEnvSchema, { LEDGER_INTEGRATION: 'false' }).LEDGER_INTEGRATION).toBe(
+      false,
+    );
+    expect(() => parseConfig(ingestorEnvSchema, { LEDGER_INTEGRATION: 'no' })).toThrow(
+      /LEDGER_INTEGRATION/,
+    );
   });
 
   it('splits a broker list', () => {
