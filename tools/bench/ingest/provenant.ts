@@ -17,6 +17,8 @@ export interface IngestorResult {
   startMs: number;
   rssAtReadyMb: number;
   cpuSeconds: number | null;
+  /** Cores the whole machine kept busy while it drained (every process: PostgreSQL too). */
+  machineBusyCores: number | null;
   peakRssMb: number;
   stored: number;
   duplicates: number;
@@ -39,6 +41,20 @@ function procCpuSeconds(pid: number): number | null {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+  } catch {
+    return null;
+  }
+}
+
+/** All CPUs' busy and total jiffies since boot (/proc/stat). */
+function machineJiffies(): { busy: number; total: number; cores: number } | null {
+  try {
+    const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+    const all = lines[0].split(/\s+/).slice(1).map(Number);
+    const idle = all[3] + (all[4] ?? 0); // idle + iowait
+    const total = all.slice(0, 8).reduce((sum, value) => sum + value, 0);
+    const cores = lines.filter((line) => /^cpu\d/.test(line)).length;
+    return { busy: total - idle, total, cores };
   } catch {
     return null;
   }
@@ -106,6 +122,7 @@ export async function runIngestor({
   };
   const atReady = await counters();
   const cpuAtReady = procCpuSeconds(pid);
+  const machineAtReady = machineJiffies();
   const rssAtReadyMb = (procStatus(pid)?.rssKb ?? 0) / 1024;
   log(
     `  ingestor ready in ${seconds(service.startMs).toFixed(1)} s (${atReady.done} messages already handled)`,
@@ -135,6 +152,7 @@ export async function runIngestor({
   }
   const drainedAt = Date.now();
   const cpu = procCpuSeconds(pid);
+  const machine = machineJiffies();
   const final = procStatus(pid);
   if (final) peakRssKb = Math.max(peakRssKb, final.hwmKb);
   await afterDrain?.();
@@ -146,6 +164,11 @@ export async function runIngestor({
     startMs: service.startMs,
     rssAtReadyMb,
     cpuSeconds: cpu !== null && cpuAtReady !== null ? cpu - cpuAtReady : null,
+    machineBusyCores:
+      machine && machineAtReady && machine.total > machineAtReady.total
+        ? ((machine.busy - machineAtReady.busy) / (machine.total - machineAtReady.total)) *
+          machine.cores
+        : null,
     peakRssMb: peakRssKb / 1024,
     stored: last.stored,
     duplicates: last.duplicates,
