@@ -46,6 +46,24 @@ export default tseslint.config(
     },
   },
   {
+    // Code that runs once per exported record. V8 builds an object literal that starts with a
+    // spread and goes on with properties one property at a time, with a new hidden class per
+    // object: the OCSF mapping ran 8x slower and filled the old generation with them (the
+    // export's memory grew by 200 MB). Spread last, or not at all.
+    files: ['libs/export/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.fixture.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ObjectExpression > SpreadElement:first-child ~ Property',
+          message:
+            'A literal that starts with a spread is slow and leaves garbage in V8 on a per-record path: spread last.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read untyped JSON from HTTP and files; asserting on it is their job.
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {

@@ -68,12 +68,6 @@ export function actionPerformed(
   const status = data.decision === 'allow' ? STATUS_SUCCESS : STATUS_FAILURE;
   const traceparent = event.traceparent;
   return {
-    ...classAttributes(
-      API_ACTIVITY,
-      activity,
-      activity.id === OTHER_ID ? operation : activity.caption,
-    ),
-    ...INFORMATIONAL,
     time: epochMs(event.time),
     metadata: eventMetadata(
       event,
@@ -121,5 +115,11 @@ export function actionPerformed(
         token: data.token,
       },
     },
+    ...classAttributes(
+      API_ACTIVITY,
+      activity,
+      activity.id === OTHER_ID ? operation : activity.caption,
+    ),
+    ...INFORMATIONAL,
   };
 }

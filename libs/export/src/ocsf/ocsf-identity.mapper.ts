@@ -58,8 +58,6 @@ export function tokenExchanged(
         ? ACCOUNT_SWITCH_DELEGATION
         : ACCOUNT_SWITCH_IMPERSONATE;
   return {
-    ...classAttributes(AUTHENTICATION, AUTHENTICATION_ACCOUNT_SWITCH),
-    ...INFORMATIONAL,
     time: epochMs(event.time),
     metadata: eventMetadata(event, product, data.requestId),
     message: `${data.actor.id} obtained a token on behalf of ${data.subject.id}`,
@@ -85,6 +83,8 @@ export function tokenExchanged(
         issued_token: data.issuedToken,
       },
     },
+    ...classAttributes(AUTHENTICATION, AUTHENTICATION_ACCOUNT_SWITCH),
+    ...INFORMATIONAL,
   };
 }
 
@@ -98,8 +98,6 @@ export function tokenRevoked(
   const subject = data.token.claims?.sub;
   if (typeof subject === 'string') chain.unshift({ role: 'on_behalf_of', uid: subject });
   return {
-    ...classAttributes(ENTITY_MANAGEMENT, ENTITY_MANAGEMENT_DISABLE),
-    ...INFORMATIONAL,
     time: epochMs(event.time),
     metadata: eventMetadata(event, product, undefined),
     message: `token ${uid} revoked`,
@@ -122,6 +120,8 @@ export function tokenRevoked(
         traceparent: event.traceparent,
       },
     },
+    ...classAttributes(ENTITY_MANAGEMENT, ENTITY_MANAGEMENT_DISABLE),
+    ...INFORMATIONAL,
   };
 }
 
@@ -142,12 +142,6 @@ export function principalChanged(
   const data: PrincipalChangedData = event.data;
   const activity = ACCOUNT_CHANGES[data.change];
   return {
-    ...classAttributes(
-      ACCOUNT_CHANGE,
-      activity,
-      activity.id === OTHER_ID ? data.change : activity.caption,
-    ),
-    ...INFORMATIONAL,
     time: epochMs(event.time),
     metadata: eventMetadata(event, product, undefined),
     message: `${data.principal.id} ${data.change}`,
@@ -162,5 +156,11 @@ export function principalChanged(
         traceparent: event.traceparent,
       },
     },
+    ...classAttributes(
+      ACCOUNT_CHANGE,
+      activity,
+      activity.id === OTHER_ID ? data.change : activity.caption,
+    ),
+    ...INFORMATIONAL,
   };
 }

@@ -56,7 +56,6 @@ export function toOcsfAnomaly(
     anomaly.suppressedBy === null ? undefined : `Suppressed by suppression ${anomaly.suppressedBy}`,
   ].filter((part) => part !== undefined);
   return {
-    ...classAttributes(DETECTION_FINDING, activity),
     severity_id: severity.id,
     severity: severity.caption,
     time: changedAt,
@@ -100,5 +99,6 @@ export function toOcsfAnomaly(
         version: anomaly.version,
       },
     },
+    ...classAttributes(DETECTION_FINDING, activity),
   };
 }
