@@ -35,19 +35,33 @@ interface BlastRadius {
 const MAX_TOKENS = 500;
 const MAX_REQUESTS = 200;
 
+/** The API prices a page by its size: the lineage comes in pages of this many tokens. */
+const LINEAGE_PAGE = 50;
+
+async function lineageOf(
+  token: string,
+  name: Record<string, string | undefined>,
+): Promise<{ lineage: LineageNode[]; truncated: boolean }> {
+  const lineage: LineageNode[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const { tokenLineage } = await graphql<{ tokenLineage: Connection<LineageNode> }>(
+      token,
+      TOKEN_LINEAGE,
+      { ...name, first: LINEAGE_PAGE, after },
+    );
+    lineage.push(...tokenLineage.edges.map((e) => e.node));
+    if (!tokenLineage.pageInfo.hasNextPage) return { lineage, truncated: false };
+    if (lineage.length >= MAX_TOKENS) return { lineage, truncated: true };
+    after = tokenLineage.pageInfo.endCursor ?? undefined;
+  }
+}
+
 async function blastRadius(
   token: string,
   name: Record<string, string | undefined>,
 ): Promise<BlastRadius> {
-  const { tokenLineage } = await graphql<{ tokenLineage: Connection<LineageNode> }>(
-    token,
-    TOKEN_LINEAGE,
-    {
-      ...name,
-      first: MAX_TOKENS,
-    },
-  );
-  const lineage = tokenLineage.edges.map((e) => e.node);
+  const { lineage, truncated } = await lineageOf(token, name);
   const keys = new Set(lineage.map((n) => n.token.key));
   const requestIds = new Set(lineage.map((n) => n.requestId).filter((id): id is string => !!id));
   let searched = false;
@@ -71,7 +85,7 @@ async function blastRadius(
     .flatMap((a) => a.provenance?.hops ?? [])
     .filter((hop) => hop.token && keys.has(hop.token.key))
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  return { lineage, truncated: tokenLineage.pageInfo.hasNextPage, actions, searched };
+  return { lineage, truncated, actions, searched };
 }
 
 export function BlastRadiusView({
