@@ -17,7 +17,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
 import { href } from '../routing/hash-router';
-import { KindBadge } from '../ui/principal-kind';
+import { KindBadge, KindIcon } from '../ui/principal-kind';
 import { highest, SeverityBadge } from '../ui/severity';
 import { type ChainEdge, type ChainNode, severitiesOf } from './chain-model';
 
@@ -53,7 +53,7 @@ function ChainNodeView({ data }: NodeProps<ChainFlowNode>) {
           <KindBadge kind={principal.kind} />
         ) : (
           <span className="kind kind-target">
-            <span aria-hidden="true">◎</span> target
+            <KindIcon kind="TARGET" /> target
           </span>
         )}
         {node.position !== undefined && (
@@ -100,7 +100,7 @@ const NODE_TYPES = { chain: ChainNodeView };
 
 function layout(nodes: ChainNode[], edges: ChainEdge[]): { nodes: ChainFlowNode[]; edges: Edge[] } {
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70, marginx: 10, marginy: 10 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 120, marginx: 10, marginy: 10 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) graph.setNode(node.id, { width: WIDTH, height: HEIGHT });
   for (const edge of edges) graph.setEdge(edge.source, edge.target);
