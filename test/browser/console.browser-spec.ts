@@ -323,7 +323,7 @@ describe('the investigator console in a browser', () => {
       await ask('{ __type(name: "Query") { fields { name } } }', {})
     ).data?.__type.fields.some((f: { name: string }) => f.name === 'requests');
     await page.getByTestId('mode-requests').click();
-    await page.getByTestId('request-service').fill('directory-api');
+    await page.getByTestId('request-target').fill('directory-api');
     await page.getByTestId('request-since').fill('2026-11-06T00:00');
     await page.getByTestId('request-until').fill('2026-11-07T00:00');
     await page.getByTestId('request-search').click();

@@ -34,8 +34,9 @@ export const REQUEST_HOPS = `query RequestHops($requestId: ID!) {
     hops {
       hopId requestId occurredAt reportedBy decision
       actor { ${PRINCIPAL} } onBehalfOf { ${PRINCIPAL} }
-      target { service tenant resource action } token { key }
+      target { service tenant resource action } token { key fingerprint }
     }
+    tokens { token { key fingerprint } }
   }
 }`;
 

@@ -1,33 +1,44 @@
 // The search API (`requests(filter, first, after)`, `principals(search, ...)`): the one file
 // that knows its shape, so that the views stay as they are if it changes.
 import { ApiError, graphql } from './graphql-client';
-import type { Connection, Principal } from './types';
+import type { Connection, Principal, Severity } from './types';
+
+export interface TokenMatch {
+  jti?: string;
+  issuer?: string;
+  fingerprint?: string;
+}
 
 export interface RequestFilter {
-  principal?: string;
-  tenant?: string;
-  issuer?: string;
-  service?: string;
-  resource?: string;
-  tokenKey?: string;
-  jti?: string;
-  tokenIssuer?: string;
-  fingerprint?: string;
+  requestId?: string;
+  principal?: { search: string; tenant?: string; issuer?: string };
+  /** Part of a hop's target service or resource. */
+  target?: string;
+  token?: TokenMatch;
   since?: string;
   until?: string;
 }
 
 export interface RequestSummary {
   requestId: string;
-  lastSeenAt?: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
   origin?: Principal | null;
+  complete: boolean;
+  hopCount: number;
+  openAnomalies: number;
+  maxSeverity?: Severity | null;
+  targets: string[];
 }
 
 const PRINCIPAL = 'id issuer tenant kind displayName reportedBy';
 
 const REQUESTS = `query SearchRequests($filter: RequestFilter, $first: Int, $after: String) {
   requests(filter: $filter, first: $first, after: $after) {
-    edges { cursor node { requestId lastSeenAt origin { ${PRINCIPAL} } } }
+    edges { cursor node {
+      requestId firstSeenAt lastSeenAt complete hopCount openAnomalies maxSeverity targets
+      origin { ${PRINCIPAL} }
+    } }
     pageInfo { endCursor hasNextPage }
   }
 }`;
@@ -39,11 +50,18 @@ const PRINCIPALS = `query SearchPrincipals($search: String!, $tenant: String, $i
   }
 }`;
 
-/** Only the filter's set fields: the API reads an absent field as "any". */
-const compact = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined && v !== ''),
-  ) as Partial<T>;
+/** Only the set fields, at every level: the API reads an absent field as "any". */
+function compact(value: object): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) {
+    if (field === undefined || field === '') continue;
+    if (typeof field === 'object' && field !== null) {
+      const inner = compact(field as object);
+      if (Object.keys(inner).length) kept[name] = inner;
+    } else kept[name] = field;
+  }
+  return kept;
+}
 
 export async function searchRequests(
   token: string,

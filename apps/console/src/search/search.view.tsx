@@ -13,6 +13,7 @@ import type { Connection, Principal } from '../api/types';
 import type { Session } from '../auth/session';
 import { href, navigate } from '../routing/hash-router';
 import { KindBadge } from '../ui/principal-kind';
+import { SeverityBadge } from '../ui/severity';
 import { formatTime } from '../ui/time';
 import { bareToken, fingerprintOf } from './token-fingerprint';
 
@@ -154,8 +155,8 @@ function PrincipalSearch({ session }: { session: Session }) {
 }
 
 function RequestSearch({ session }: { session: Session }) {
-  const [service, setService] = useState('');
-  const [resource, setResource] = useState('');
+  const [target, setTarget] = useState('');
+  const [principal, setPrincipal] = useState('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
   const [page, setPage] = useState<Connection<RequestSummary> | null>(null);
@@ -163,7 +164,12 @@ function RequestSearch({ session }: { session: Session }) {
   const [error, setError] = useState<string>();
   const run = async (after: string | undefined, nextCursors: string[]) => {
     setError(undefined);
-    const filter: RequestFilter = { service, resource, since: toIso(since), until: toIso(until) };
+    const filter: RequestFilter = {
+      target,
+      principal: principal ? { search: principal } : undefined,
+      since: toIso(since),
+      until: toIso(until),
+    };
     try {
       setPage(await searchRequests(session.token, filter, { first: PAGE, after }));
       setCursors(nextCursors);
@@ -180,18 +186,18 @@ function RequestSearch({ session }: { session: Session }) {
       aria-label="search requests"
     >
       <div className="fields">
-        <Field label="Target service">
+        <Field label="Target service or resource (any part)">
           <input
-            value={service}
-            onChange={(e) => setService(e.target.value)}
-            data-testid="request-service"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            data-testid="request-target"
           />
         </Field>
-        <Field label="Resource">
+        <Field label="Principal (any part, optional)">
           <input
-            value={resource}
-            onChange={(e) => setResource(e.target.value)}
-            data-testid="request-resource"
+            value={principal}
+            onChange={(e) => setPrincipal(e.target.value)}
+            data-testid="request-principal"
           />
         </Field>
         <Field label="From">
@@ -225,9 +231,13 @@ function RequestSearch({ session }: { session: Session }) {
           {page.edges.map(({ node }) => (
             <li key={node.requestId} data-testid="request-result" data-request-id={node.requestId}>
               <a href={href.request(node.requestId)}>{node.requestId}</a>{' '}
+              {node.maxSeverity && <SeverityBadge severity={node.maxSeverity} />}{' '}
               <span className="muted">
-                {node.lastSeenAt && formatTime(node.lastSeenAt)}
+                {formatTime(node.lastSeenAt)} · {node.hopCount} hop{node.hopCount === 1 ? '' : 's'}{' '}
+                · {node.targets.join(', ')}
                 {node.origin && <> · origin {node.origin.id}</>}
+                {!node.complete && <> · incomplete</>}
+                {node.openAnomalies > 0 && <> · {node.openAnomalies} open anomalies</>}
               </span>
             </li>
           ))}

@@ -4,8 +4,8 @@
 // API offers it, the request search by token.
 import { graphql } from '../api/graphql-client';
 import { REQUEST_HOPS, TOKEN_LINEAGE } from '../api/queries';
-import { searchRequests, searchUnavailable } from '../api/search-api';
-import type { Connection, Hop, LineageNode } from '../api/types';
+import { searchRequests, searchUnavailable, type TokenMatch } from '../api/search-api';
+import type { Connection, Hop, LineageNode, Token } from '../api/types';
 import type { Session } from '../auth/session';
 import { href } from '../routing/hash-router';
 import { Failure, Loading, useLoad } from '../ui/async';
@@ -22,18 +22,19 @@ type Action = Pick<
   | 'onBehalfOf'
   | 'target'
 > & {
-  token?: { key: string } | null;
+  token?: { key: string; fingerprint?: string | null } | null;
 };
 
 interface BlastRadius {
   lineage: LineageNode[];
   truncated: boolean;
   actions: Action[];
-  searched: boolean;
 }
 
 const MAX_TOKENS = 500;
 const MAX_REQUESTS = 200;
+/** Tokens of a lineage whose requests are searched, one search each. */
+const MAX_SEARCHED_TOKENS = 50;
 
 /** The API prices a page by its size: the lineage comes in pages of this many tokens. */
 const LINEAGE_PAGE = 50;
@@ -57,35 +58,72 @@ async function lineageOf(
   }
 }
 
+/** How the request search names a token: by jti and issuer, or by fingerprint. */
+const matchOf = (t: Token): TokenMatch | undefined =>
+  t.jti
+    ? { jti: t.jti, issuer: t.issuer ?? undefined }
+    : t.fingerprint
+      ? { fingerprint: t.fingerprint }
+      : undefined;
+
+/** The requests that presented or exchanged one of the tokens (none on an API without search). */
+async function requestsWith(token: string, matches: TokenMatch[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  try {
+    for (const match of matches.slice(0, MAX_SEARCHED_TOKENS)) {
+      let after: string | undefined;
+      do {
+        const page = await searchRequests(token, { token: match }, { first: 100, after });
+        page.edges.forEach((e) => ids.add(e.node.requestId));
+        after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined;
+      } while (after && ids.size < MAX_REQUESTS);
+    }
+  } catch (error) {
+    if (!searchUnavailable(error)) throw error;
+  }
+  return ids;
+}
+
+interface RequestTokens {
+  hops: Action[];
+  tokens: Array<{ token: { key: string; fingerprint?: string | null } }>;
+}
+
+const requestsTokens = (token: string, requestIds: Iterable<string>) =>
+  Promise.all(
+    [...requestIds]
+      .slice(0, MAX_REQUESTS)
+      .map((requestId) =>
+        graphql<{ provenance: RequestTokens | null }>(token, REQUEST_HOPS, { requestId }),
+      ),
+  ).then((answers) => answers.flatMap((a) => (a.provenance ? [a.provenance] : [])));
+
 async function blastRadius(
   token: string,
   name: Record<string, string | undefined>,
 ): Promise<BlastRadius> {
-  const { lineage, truncated } = await lineageOf(token, name);
+  let { lineage, truncated } = await lineageOf(token, name);
+  if (lineage.length === 0 && name.fingerprint) {
+    // A token the gateways also named by its jti is keyed by that jti: find its key in the
+    // requests that presented a token of this fingerprint, then its lineage.
+    const seen = await requestsTokens(
+      token,
+      await requestsWith(token, [{ fingerprint: name.fingerprint }]),
+    );
+    const key = seen
+      .flatMap((r) => [...r.hops.map((h) => h.token), ...r.tokens.map((d) => d.token)])
+      .find((t) => t?.fingerprint === name.fingerprint)?.key;
+    if (key) ({ lineage, truncated } = await lineageOf(token, { key }));
+  }
   const keys = new Set(lineage.map((n) => n.token.key));
   const requestIds = new Set(lineage.map((n) => n.requestId).filter((id): id is string => !!id));
-  let searched = false;
-  try {
-    for (const key of [...keys].slice(0, 20)) {
-      const found = await searchRequests(token, { tokenKey: key }, { first: 50 });
-      found.edges.forEach((e) => requestIds.add(e.node.requestId));
-    }
-    searched = keys.size > 0;
-  } catch (error) {
-    if (!searchUnavailable(error)) throw error;
-  }
-  const answers = await Promise.all(
-    [...requestIds]
-      .slice(0, MAX_REQUESTS)
-      .map((requestId) =>
-        graphql<{ provenance: { hops: Action[] } | null }>(token, REQUEST_HOPS, { requestId }),
-      ),
-  );
-  const actions = answers
-    .flatMap((a) => a.provenance?.hops ?? [])
+  const matches = lineage.map((n) => matchOf(n.token)).filter((m) => m !== undefined);
+  for (const id of await requestsWith(token, matches)) requestIds.add(id);
+  const actions = (await requestsTokens(token, requestIds))
+    .flatMap((r) => r.hops)
     .filter((hop) => hop.token && keys.has(hop.token.key))
     .sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  return { lineage, truncated, actions, searched };
+  return { lineage, truncated, actions };
 }
 
 export function BlastRadiusView({
