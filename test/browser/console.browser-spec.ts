@@ -335,6 +335,7 @@ describe('the investigator console in a browser', () => {
       await page.close();
       return;
     }
+    await page.getByTestId('request-results').waitFor();
     await expect(
       datasets(page.getByTestId('request-result')).then((all) => all.map((d) => d.requestId)),
     ).resolves.toEqual([escalation.requestId]);
@@ -342,6 +343,7 @@ describe('the investigator console in a browser', () => {
     await page.getByTestId('principal-text').fill('it-help');
     await page.getByTestId('principal-tenant').fill(tenant);
     await page.getByTestId('principal-search').click();
+    await page.getByTestId('principal-results').waitFor();
     await expect(page.getByTestId('principal-result').allTextContents()).resolves.toEqual([
       expect.stringContaining('agent:it-helper'),
     ]);

@@ -33,6 +33,8 @@ interface BlastRadius {
 
 const MAX_TOKENS = 500;
 const MAX_REQUESTS = 200;
+/** The API prices a page by its size: request searches come in pages of this many. */
+const SEARCH_PAGE = 50;
 /** Tokens of a lineage whose requests are searched, one search each. */
 const MAX_SEARCHED_TOKENS = 50;
 
@@ -73,7 +75,7 @@ async function requestsWith(token: string, matches: TokenMatch[]): Promise<Set<s
     for (const match of matches.slice(0, MAX_SEARCHED_TOKENS)) {
       let after: string | undefined;
       do {
-        const page = await searchRequests(token, { token: match }, { first: 100, after });
+        const page = await searchRequests(token, { token: match }, { first: SEARCH_PAGE, after });
         page.edges.forEach((e) => ids.add(e.node.requestId));
         after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined;
       } while (after && ids.size < MAX_REQUESTS);
