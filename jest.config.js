@@ -2,7 +2,7 @@
 // test/persistence/ that call the repositories against a real PostgreSQL database created
 // for this run alone (no broker); and `e2e` specs in test/ that run against a real Kafka
 // broker and a real PostgreSQL database which the global set-up starts and creates for this
-// run alone.
+// run alone; `browser` specs in test/browser/ drive the console in Chromium against the same.
 const swc = [
   '@swc/jest',
   JSON.parse(require('node:fs').readFileSync(`${__dirname}/.swcrc`, 'utf8')),
@@ -37,6 +37,16 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
+    },
+    // The console in Debian's Chromium (playwright-core) against the same broker and database
+    // as the e2e tier: the same global set-up file, which jest runs once for both.
+    {
+      ...shared,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],

@@ -128,4 +128,59 @@ describe('one front door for HTTP and graphql-ws', () => {
       expect(JSON.stringify(typo.errors)).not.toMatch(/did you mean|"provenance"/i);
     });
   });
+  describe('the console and its development sign-in', () => {
+    it('serves the console under /console in production too, with its policy, outside the guard', async () => {
+      for (const service of [api, production]) {
+        const response = await fetch(`http://127.0.0.1:${service.port}/console/`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+        expect(await response.text()).toContain('<div id="root">');
+      }
+    });
+
+    it('mints a development token outside production, which the API then accepts', async () => {
+      const base = `http://127.0.0.1:${api.port}/v1/dev/sign-in`;
+      const options = await fetch(base);
+      expect(options.status).toBe(200);
+      expect(((await options.json()) as { roles: string[] }).roles).toEqual([
+        'investigator',
+        'dashboard',
+        'siem',
+        'admin',
+      ]);
+      const refused = await fetch(base, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenants: ['acme'], roles: ['root'] }),
+      });
+      expect(refused.status).toBe(400);
+      const minted = await fetch(base, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenants: ['acme'], roles: ['investigator'] }),
+      });
+      expect(minted.status).toBe(200);
+      const { token } = (await minted.json()) as { token: string };
+      const answer = await graphql(
+        api.port,
+        '{ provenance(requestId: "nope") { requestId } }',
+        {},
+        `Bearer ${token}`,
+      );
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toEqual({ provenance: null });
+    });
+
+    it('has no development sign-in in production, even with the development key configured', async () => {
+      const base = `http://127.0.0.1:${production.port}/v1/dev/sign-in`;
+      expect((await fetch(base)).status).toBe(404);
+      const minted = await fetch(base, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenants: ['acme'], roles: ['admin'] }),
+      });
+      expect(minted.status).toBe(404);
+      expect(await minted.text()).not.toMatch(/eyJ/);
+    });
+  });
 });

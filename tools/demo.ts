@@ -149,6 +149,9 @@ async function main(): Promise<void> {
   const query =
     '{ provenance(requestId: \\"req-crm-demo\\") { origin { id kind } chain { position principal { id kind } } hops { hopId parentHopId decision } gaps { reason } anomalies { rule severity } complete } }';
   process.stdout.write(`
+Investigator console: http://127.0.0.1:${port}/console
+  (development sign-in: pick tenant acme-demo and a role; or paste the token below)
+
 Provenant is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).
   GraphQL API     http://127.0.0.1:${port}/graphql
   API health      http://127.0.0.1:${port}/readyz    metrics /metrics

@@ -30,6 +30,20 @@ function ensureKcat(): void {
   runSync('apt-get', ['install', '-y', '-qq', 'kcat'], { env });
 }
 
+/** Debian's Chromium, which the browser tests drive with playwright-core (no browser download). */
+function ensureChromium(): void {
+  if (process.env.CHROMIUM_PATH || commandExists('chromium')) return;
+  if (process.getuid?.() !== 0 || !commandExists('apt-get')) {
+    throw new Error(
+      'chromium is missing: install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH',
+    );
+  }
+  say('installing chromium (apt-get)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  runSync('apt-get', ['update', '-qq'], { env });
+  runSync('apt-get', ['install', '-y', '-qq', 'chromium'], { env });
+}
+
 /** The tests create their own databases on the local PostgreSQL server, which must run. */
 function ensurePostgres(): void {
   const ready = () => spawnSync('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-q']).status === 0;
@@ -88,6 +102,7 @@ function smokeBenchmarks(): number {
 runCli('test', () => {
   const jestArgs = process.argv.slice(2);
   ensureKcat();
+  ensureChromium();
   if (!process.env.TEST_DATABASE_ADMIN_URL) ensurePostgres();
   prepareCheckout({ withBuild: true });
   const jest = spawnSync(join(ROOT, 'node_modules', '.bin', 'jest'), ['--ci', ...jestArgs], {

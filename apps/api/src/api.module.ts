@@ -29,6 +29,7 @@ import {
   type FrontDoorLimits,
 } from './common/front-door.rules';
 import { formatGraphqlError } from './common/graphql-error.formatter';
+import { DevSignInModule } from './dev/dev-sign-in.module';
 import { ExportHttpModule } from './export/export.module';
 import { LedgerHttpModule } from './ledger/ledger.module';
 import { SafeArgumentsPipe } from './common/safe-arguments.pipe';
@@ -177,6 +178,7 @@ export class ApiModule {
         ...API_FEATURES,
         ExportHttpModule,
         LedgerHttpModule,
+        ...DevSignInModule.forConfig(config),
       ],
       controllers: [HealthController],
       providers: [

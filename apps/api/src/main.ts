@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { PRODUCT } from '@app/export';
 import { ApiModule } from './api.module';
+import { serveConsole } from './console/console-static';
 import { serveOpenApi } from './openapi';
 
 async function bootstrap(): Promise<void> {
@@ -26,10 +27,11 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   serveOpenApi(app, PRODUCT.version);
+  const consoleServed = serveConsole(app);
   await app.listen(config.PORT, config.HOST);
   logger.info(
-    { port: config.PORT, host: config.HOST },
-    'api ready: /graphql /v1/export /openapi.json /healthz /readyz /metrics',
+    { port: config.PORT, host: config.HOST, console: consoleServed },
+    'api ready: /graphql /v1/export /openapi.json /console /healthz /readyz /metrics',
   );
 }
 
