@@ -16,4 +16,5 @@ export * from './hop-parent-wait.repository';
 export * from './export.repository';
 export * from './policy-replay.repository';
 export * from './suppression.repository';
+export * from './request-search.repository';
 export * from './storage-failure';

@@ -11,6 +11,7 @@ import { HopParentWaitRepository } from './hop-parent-wait.repository';
 import { ExportRepository } from './export.repository';
 import { PolicyReplayRepository } from './policy-replay.repository';
 import { SuppressionRepository } from './suppression.repository';
+import { RequestSearchRepository } from './request-search.repository';
 import type { LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 
@@ -40,6 +41,7 @@ export class PersistenceModule {
         ExportRepository,
         PolicyReplayRepository,
         SuppressionRepository,
+        RequestSearchRepository,
       ],
       exports: [
         DatabaseService,
@@ -54,6 +56,7 @@ export class PersistenceModule {
         ExportRepository,
         PolicyReplayRepository,
         SuppressionRepository,
+        RequestSearchRepository,
       ],
     };
   }
