@@ -33,15 +33,17 @@ describe('toMatch', () => {
     expect(
       toMatch({
         requestId: 'r1',
-        principal: { search: 'a_b', tenant: 't' },
+        principal: { search: 'a_b', tenant: 't', issuer: undefined },
         target: '100%',
-        token: { jti: 'j' },
+        token: { jti: 'j', issuer: undefined, fingerprint: undefined },
+        since: undefined,
+        until: undefined,
       }),
     ).toEqual({
       requestId: 'r1',
       principal: { pattern: '%a\\_b%', tenant: 't', issuer: undefined },
       target: '%100\\%%',
-      token: { jti: 'j' },
+      token: { jti: 'j', issuer: undefined, fingerprint: undefined },
     });
   });
 });
