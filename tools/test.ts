@@ -51,7 +51,12 @@ function ensurePostgres(): void {
     );
 }
 
-const BENCHMARKS = ['tools/bench/ingest.ts', 'tools/bench/query.ts', 'tools/bench/export.ts'];
+const BENCHMARKS = [
+  'tools/bench/ingest.ts',
+  'tools/bench/query.ts',
+  'tools/bench/export.ts',
+  'tools/bench/search.ts',
+];
 
 /** The whole jest run takes about ten minutes; one that hangs is stopped, and fails, here. */
 const JEST_DEADLINE_MS = Number(process.env.TEST_DEADLINE_MS ?? 45 * 60_000);
