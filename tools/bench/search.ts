@@ -84,7 +84,13 @@ interface Kind {
   name: string;
   filter: (p: Params) => Record<string, unknown>;
   /** WHERE conditions on hops `h` (and principals `p` when `principal` is set). */
-  naive: (p: Params) => { where: string; values: unknown[]; principal?: boolean };
+  naive: (p: Params) => {
+    where: string;
+    values: unknown[];
+    principal?: boolean;
+    /** A token is also found where it was exchanged: conditions on exchanges `x`. */
+    exchanged?: string;
+  };
 }
 
 const hour = 3600_000;
@@ -120,6 +126,7 @@ const KINDS: Kind[] = [
     filter: (p) => ({ token: { jti: p.jti, issuer: p.jtiIssuer } }),
     naive: (p) => ({
       where: `h.token_key = $2`,
+      exchanged: `$2 IN (x.subject_token_key, x.issued_token_key)`,
       values: [`jti:${p.jtiIssuer}#${p.jti}`],
     }),
   },
@@ -128,6 +135,8 @@ const KINDS: Kind[] = [
     filter: (p) => ({ token: { fingerprint: p.fingerprint } }),
     naive: (p) => ({
       where: `h.token_key IN (SELECT key FROM tokens WHERE fingerprint = $2 AND reporter = h.tenant)`,
+      exchanged: `(x.subject_token_key IN (SELECT key FROM tokens WHERE fingerprint = $2 AND reporter = x.tenant)
+                    OR x.issued_token_key IN (SELECT key FROM tokens WHERE fingerprint = $2 AND reporter = x.tenant))`,
       values: [p.fingerprint],
     }),
   },
@@ -159,14 +168,15 @@ const KINDS: Kind[] = [
  * for the window kind), grouped by request, ordered and offset.
  */
 async function naivePage(client: Client, kind: Kind, p: Params, page: number) {
-  const { where, values, principal } = kind.naive(p);
+  const { where, values, principal, exchanged } = kind.naive(p);
   const join = principal ? 'JOIN principals p ON p.id IN (h.actor_id, h.on_behalf_of_id)' : '';
   const windowed = kind.name.startsWith('time window');
   const inWindow = (column: string) => (windowed ? `AND ${column} >= $2 AND ${column} < $3` : '');
   const member = windowed
     ? ''
     : `WHERE request_id IN (SELECT h.request_id FROM hops h ${join}
-         WHERE (h.tenant = $1 OR h.target_tenant = $1) AND ${where})`;
+         WHERE (h.tenant = $1 OR h.target_tenant = $1) AND ${where}
+         ${exchanged ? `UNION SELECT x.request_id FROM token_exchanges x WHERE x.tenant = $1 AND ${exchanged}` : ''})`;
   const sql = `SELECT request_id FROM (
       SELECT request_id, max(at) AS at FROM (
         SELECT h.request_id, h.occurred_at AS at FROM hops h
@@ -374,7 +384,7 @@ async function main(): Promise<void> {
           d ? fmt(d.p50, 2) : 'n/a',
           d ? fmt(d.p99, 2) : 'n/a',
           n ? fmt(n.p50, 1) : 'n/a',
-          vs === null ? 'n/a' : `${fmt(vs, 0)}x`,
+          vs === null ? 'n/a' : `${fmt(vs, 1)}x`,
         ],
         widths,
       ),
