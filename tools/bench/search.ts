@@ -137,9 +137,9 @@ const KINDS: Kind[] = [
     name: 'token fingerprint',
     filter: (p) => ({ token: { fingerprint: p.fingerprint } }),
     naive: (p) => ({
-      where: `h.token_key IN (SELECT key FROM tokens WHERE fingerprint = $2 AND reporter = h.tenant)`,
-      exchanged: `(x.subject_token_key IN (SELECT key FROM tokens WHERE fingerprint = $2 AND reporter = x.tenant)
-                    OR x.issued_token_key IN (SELECT key FROM tokens WHERE fingerprint = $2 AND reporter = x.tenant))`,
+      where: `(h.tenant, h.token_key) IN (SELECT reporter, key FROM tokens WHERE fingerprint = $2)`,
+      exchanged: `((x.tenant, x.subject_token_key) IN (SELECT reporter, key FROM tokens WHERE fingerprint = $2)
+                    OR (x.tenant, x.issued_token_key) IN (SELECT reporter, key FROM tokens WHERE fingerprint = $2))`,
       values: [p.fingerprint],
     }),
   },
