@@ -159,7 +159,8 @@ const KINDS: Kind[] = [
       since: '2026-10-01T00:00:00Z',
     }),
     naive: (p) => ({
-      where: `${NAMED_PRINCIPAL} AND h.request_id IN (SELECT request_id FROM hops WHERE target_service ILIKE '%crm%')`,
+      where: `${NAMED_PRINCIPAL} AND h.request_id IN (SELECT request_id FROM hops
+                 WHERE target_service ILIKE '%crm%' AND (tenant = $1 OR target_tenant = $1))`,
       values: [`%user-${p.user}@%`],
     }),
   },
