@@ -121,7 +121,11 @@ function prelude(scope: TenantScope, query: Pick<RequestPageQuery, 'match' | 'si
 
 type Prelude = ReturnType<typeof prelude>;
 
-/** Whether request `r` (an SQL expression) shows part `kind` of the match, in facts the scope sees. */
+/**
+ * Whether request `r` (an SQL expression) shows part `kind` of the match, in facts the scope
+ * sees. Each check stays a lookup by request id (`OFFSET 0` keeps the planner from turning it
+ * into a join that reads every row a broad part matches).
+ */
 function shows(kind: MatchKind, r: string, match: RequestMatch, shared: Prelude) {
   const { params } = shared;
   switch (kind) {
@@ -129,20 +133,20 @@ function shows(kind: MatchKind, r: string, match: RequestMatch, shared: Prelude)
       return `${r} = ${params.p(match.requestId)}`;
     case 'principal':
       return `(EXISTS (SELECT 1 FROM hops m WHERE m.request_id = ${r} AND ${hopVisible('m', shared.tenants)}
-                 AND (m.actor_id IN (SELECT id FROM who) OR m.on_behalf_of_id IN (SELECT id FROM who)))
+                 AND (m.actor_id IN (SELECT id FROM who) OR m.on_behalf_of_id IN (SELECT id FROM who)) OFFSET 0)
             OR EXISTS (SELECT 1 FROM token_exchanges m WHERE m.request_id = ${r} AND ${exchangeVisible('m', shared.tenants)}
-                 AND m.subject_id IN (SELECT id FROM who)))`;
+                 AND m.subject_id IN (SELECT id FROM who) OFFSET 0))`;
     case 'target': {
       const pattern = params.p(match.target);
       return `EXISTS (SELECT 1 FROM hops m WHERE m.request_id = ${r} AND ${hopVisible('m', shared.tenants)}
-                AND (m.target_service ILIKE ${pattern} ESCAPE '\\' OR m.target_resource ILIKE ${pattern} ESCAPE '\\'))`;
+                AND (m.target_service ILIKE ${pattern} ESCAPE '\\' OR m.target_resource ILIKE ${pattern} ESCAPE '\\') OFFSET 0)`;
     }
     case 'token':
       return `(EXISTS (SELECT 1 FROM hops m WHERE m.request_id = ${r} AND ${hopVisible('m', shared.tenants)}
-                 AND (m.tenant, m.token_key) IN (SELECT reporter, key FROM tok))
+                 AND (m.tenant, m.token_key) IN (SELECT reporter, key FROM tok) OFFSET 0)
             OR EXISTS (SELECT 1 FROM token_exchanges m WHERE m.request_id = ${r} AND ${exchangeVisible('m', shared.tenants)}
                  AND ((m.tenant, m.subject_token_key) IN (SELECT reporter, key FROM tok)
-                      OR (m.tenant, m.issued_token_key) IN (SELECT reporter, key FROM tok))))`;
+                      OR (m.tenant, m.issued_token_key) IN (SELECT reporter, key FROM tok)) OFFSET 0))`;
   }
 }
 
