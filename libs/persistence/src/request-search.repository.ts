@@ -296,20 +296,25 @@ export class RequestSearchRepository {
         AND NOT ${laterExchange('a.occurred_at', '(o.occurred_at, o.id) > ($at, a.id)')}
         ${checks}
       ORDER BY a.occurred_at DESC, a.request_id DESC LIMIT ${limit}`;
-    const branches =
+    const perTenant = (sql: string) =>
       scope.kind === 'system'
-        ? [hopBranch('true'), exchangeBranch('true')].map((sql) => `(${sql})`)
-        : [
-            hopBranch('a.tenant = s.t'),
-            hopBranch('a.target_tenant = s.t'),
-            exchangeBranch('a.tenant = s.t'),
-          ].map(
-            (sql) =>
-              `SELECT b.* FROM unnest(${tenants}::text[]) AS s(t) CROSS JOIN LATERAL (${sql}) b`,
-          );
+        ? `(${sql})`
+        : `SELECT b.* FROM unnest(${tenants}::text[]) AS s(t) CROSS JOIN LATERAL (${sql}) b`;
+    const owner = (column: string) => (scope.kind === 'system' ? 'true' : `${column} = s.t`);
+    const hopBranches = [perTenant(hopBranch(owner('a.tenant')))];
+    if (scope.kind !== 'system') hopBranches.push(perTenant(hopBranch(owner('a.target_tenant'))));
+    // A request is seldom listed at an exchange (its hops come later): once the hops fill the
+    // page, exchanges older than its last entry cannot enter it, and are not walked.
     const { rows } = await this.database.pool.query<{ request_id: string; at: Date }>(
-      `${shared.with}
-       SELECT DISTINCT ON (at, request_id) request_id, at FROM (${branches.join(' UNION ALL ')}) found
+      `${shared.with}${shared.with ? ',' : 'WITH'}
+       by_hops AS MATERIALIZED (
+         SELECT DISTINCT ON (at, request_id) request_id, at FROM (${hopBranches.join(' UNION ALL ')}) found
+         ORDER BY at DESC, request_id DESC LIMIT ${limit}),
+       page_floor AS (SELECT CASE WHEN count(*) >= ${limit} THEN min(at) END AS at FROM by_hops)
+       SELECT DISTINCT ON (at, request_id) request_id, at FROM (
+         SELECT request_id, at FROM by_hops
+         UNION ALL ${perTenant(exchangeBranch(`${owner('a.tenant')} AND a.occurred_at >= COALESCE((SELECT at FROM page_floor), '-infinity')`))}
+       ) found
        ORDER BY at DESC, request_id DESC
        LIMIT ${limit}`,
       params.values,
