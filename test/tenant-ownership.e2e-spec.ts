@@ -390,6 +390,7 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
         issuer: victimLogin,
         id: 'alice',
         jti: 'v-bot',
+        search: 'alice',
         first: 3,
         // A window around every event, and a strict proposal for the policy dry run.
         since: '2000-01-01T00:00:00Z',
@@ -422,6 +423,8 @@ describe('a tenant cannot rewrite or read another tenant’s record', () => {
           'provenance: Alice Ng',
           'provenance: v-root',
           'principal: Alice Ng',
+          'principals: Alice Ng',
+          'requests: Alice Ng',
         ]),
       );
     });

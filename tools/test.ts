@@ -70,6 +70,7 @@ const BENCHMARKS = [
   'tools/bench/query.ts',
   'tools/bench/export.ts',
   'tools/bench/ledger.ts',
+  'tools/bench/search.ts',
 ];
 
 /** The whole jest run takes about ten minutes; one that hangs is stopped, and fails, here. */

@@ -6,6 +6,7 @@ import { ProvenanceModule } from './provenance/provenance.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TokensModule } from './tokens/tokens.module';
 import { PolicyModule } from './policy/policy.module';
+import { SearchModule } from './search/search.module';
 
 /**
  * What the served schema is made of: the features' resolvers, built with these options.
@@ -18,6 +19,7 @@ export const API_FEATURES = [
   TokensModule,
   PolicyModule,
   SuppressionsModule,
+  SearchModule,
 ];
 
 export const SCHEMA_OPTIONS: BuildSchemaOptions = {

@@ -17,4 +17,5 @@ export * from './export.repository';
 export * from './policy-replay.repository';
 export * from './suppression.repository';
 export * from './tenant-directory.repository';
+export * from './request-search.repository';
 export * from './storage-failure';

@@ -12,6 +12,7 @@ import { ExportRepository } from './export.repository';
 import { PolicyReplayRepository } from './policy-replay.repository';
 import { SuppressionRepository } from './suppression.repository';
 import { TenantDirectoryRepository } from './tenant-directory.repository';
+import { RequestSearchRepository } from './request-search.repository';
 import type { LifecycleAuthorities } from '@app/contract';
 import { LIFECYCLE_AUTHORITIES } from './persistence.tokens';
 
@@ -42,6 +43,7 @@ export class PersistenceModule {
         PolicyReplayRepository,
         SuppressionRepository,
         TenantDirectoryRepository,
+        RequestSearchRepository,
       ],
       exports: [
         DatabaseService,
@@ -57,6 +59,7 @@ export class PersistenceModule {
         PolicyReplayRepository,
         SuppressionRepository,
         TenantDirectoryRepository,
+        RequestSearchRepository,
       ],
     };
   }

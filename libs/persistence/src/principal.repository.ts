@@ -20,6 +20,33 @@ export interface ActionQuery {
   limit: number;
 }
 
+export interface PrincipalSearchQuery {
+  /** A LIKE pattern (escaped by the caller, matched with `ESCAPE '\'`) on the id or display name. */
+  pattern: string;
+  tenant?: string;
+  issuer?: string;
+  /** Keyset cursor: identities strictly after this one, in (id, tenant, issuer) byte order. */
+  after?: { id: string; tenant: string; issuer: string };
+  limit: number;
+}
+
+/**
+ * Whether the scope ($1) may see principal record `p`: one its own tenants reported, or
+ * another tenant's record named in a hop that targets one of its tenants.
+ */
+const VISIBLE_RECORD = (p: string) =>
+  `($1::text[] IS NULL OR ${p}.reporter = ANY($1::text[]) OR EXISTS (
+     SELECT 1 FROM hops h WHERE (h.actor_id = ${p}.id OR h.on_behalf_of_id = ${p}.id)
+       AND h.target_tenant = ANY($1::text[])))`;
+
+/** Among an identity's visible records: the owner's own first, then the scope's own. */
+const PREFERRED_RECORD = (p: string) =>
+  `${p}.reporter = ${p}.tenant DESC, ${p}.reporter = ANY(COALESCE($1::text[], '{}')) DESC, ${p}.id`;
+
+const PRINCIPAL_COLUMNS = (p: string) =>
+  `${p}.id::text AS ref, ${p}.subject AS id, ${p}.issuer, ${p}.tenant, ${p}.kind, ${p}.display_name AS "displayName",
+   ${p}.reporter AS "reportedBy"`;
+
 export interface ActionRow {
   id: string;
   /** The hop's owning tenant. */
@@ -41,18 +68,46 @@ export class PrincipalRepository {
    */
   async find(scope: TenantScope, key: PrincipalIdentity): Promise<PrincipalView | null> {
     const { rows } = await this.database.pool.query<PrincipalView>(
-      `SELECT p.id::text AS ref, p.subject AS id, p.issuer, p.tenant, p.kind, p.display_name AS "displayName",
-              p.reporter AS "reportedBy"
+      `SELECT ${PRINCIPAL_COLUMNS('p')}
        FROM principals p
-       WHERE p.tenant = $2 AND p.issuer = $3 AND p.subject = $4
-         AND ($1::text[] IS NULL OR p.reporter = ANY($1::text[]) OR EXISTS (
-               SELECT 1 FROM hops h WHERE (h.actor_id = p.id OR h.on_behalf_of_id = p.id)
-                 AND h.target_tenant = ANY($1::text[])))
-       ORDER BY p.reporter = p.tenant DESC, p.reporter = ANY(COALESCE($1::text[], '{}')) DESC, p.id
+       WHERE p.tenant = $2 AND p.issuer = $3 AND p.subject = $4 AND ${VISIBLE_RECORD('p')}
+       ORDER BY ${PREFERRED_RECORD('p')}
        LIMIT 1`,
       [scopeParam(scope), key.tenant, key.issuer, key.subject],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Identities whose id or display name matches, each once, as `find` would answer it (the
+   * same visibility, the same preferred record), in (id, tenant, issuer) byte order. The
+   * trigram indexes find the matching records; only those are sorted.
+   */
+  async search(scope: TenantScope, query: PrincipalSearchQuery): Promise<PrincipalView[]> {
+    const { rows } = await this.database.pool.query<PrincipalView>(
+      `SELECT ${PRINCIPAL_COLUMNS('p')} FROM (
+         SELECT DISTINCT ON (p.subject COLLATE "C", p.tenant COLLATE "C", p.issuer COLLATE "C") p.*
+         FROM principals p
+         WHERE (p.subject ILIKE $2 ESCAPE '\\' OR p.display_name ILIKE $2 ESCAPE '\\')
+           AND ($3::text IS NULL OR p.tenant = $3) AND ($4::text IS NULL OR p.issuer = $4)
+           AND ($5::text IS NULL
+                OR (p.subject COLLATE "C", p.tenant COLLATE "C", p.issuer COLLATE "C") > ($5::text, $6::text, $7::text))
+           AND ${VISIBLE_RECORD('p')}
+         ORDER BY p.subject COLLATE "C", p.tenant COLLATE "C", p.issuer COLLATE "C", ${PREFERRED_RECORD('p')}
+         LIMIT $8) p
+       ORDER BY p.subject COLLATE "C", p.tenant COLLATE "C", p.issuer COLLATE "C"`,
+      [
+        scopeParam(scope),
+        query.pattern,
+        query.tenant ?? null,
+        query.issuer ?? null,
+        query.after?.id ?? null,
+        query.after?.tenant ?? null,
+        query.after?.issuer ?? null,
+        query.limit,
+      ],
+    );
+    return rows;
   }
 
   /** Hops a principal performed or that were performed on its behalf, visible to the scope. */

@@ -1,4 +1,5 @@
 import { UNSTORABLE_TEXT } from '@app/contract';
+import { SearchInputError } from '@app/investigation';
 import { TriageInputError } from '@app/triage';
 import { GraphQLError } from 'graphql';
 
@@ -30,7 +31,8 @@ export async function refusingBadInput<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TriageInputError) throw badUserInput(error.message);
+    if (error instanceof TriageInputError || error instanceof SearchInputError)
+      throw badUserInput(error.message);
     throw error;
   }
 }

@@ -11,10 +11,10 @@ export class PageArgs {
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
 
-/** `first` checked, or the default page size. */
-export function pageSize(first: number | undefined | null): number {
-  if (first === undefined || first === null) return DEFAULT_PAGE;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
-    throw badUserInput(`first must be between 1 and ${MAX_PAGE}`);
+/** `first` checked (a list may allow fewer than MAX_PAGE rows), or the default page size. */
+export function pageSize(first: number | undefined | null, max: number = MAX_PAGE): number {
+  if (first === undefined || first === null) return Math.min(DEFAULT_PAGE, max);
+  if (!Number.isInteger(first) || first < 1 || first > max)
+    throw badUserInput(`first must be between 1 and ${max}`);
   return first;
 }

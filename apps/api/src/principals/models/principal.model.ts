@@ -1,6 +1,7 @@
 import { PRINCIPAL_KINDS, type PrincipalKind as PrincipalKindValue } from '@app/graph';
 import { Field, ObjectType } from '@nestjs/graphql';
 import { graphqlEnum } from '../../common/graphql-enum';
+import { Connection } from '../../common/paging/connection.model';
 
 export const PrincipalKind = graphqlEnum(PRINCIPAL_KINDS, { name: 'PrincipalKind' });
 export type PrincipalKind = PrincipalKindValue;
@@ -20,3 +21,6 @@ export class Principal {
   @Field(() => PrincipalKind) kind!: PrincipalKind;
   @Field(() => String, { nullable: true }) displayName!: string | null;
 }
+
+@ObjectType({ description: 'Principals found by a search, in a stable order.' })
+export class PrincipalConnection extends Connection(Principal) {}
