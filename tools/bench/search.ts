@@ -35,6 +35,7 @@ import { prepareCheckout } from '../infra';
 import { seededRandom } from '../infra/seeded-random';
 import { brokerForApi, freshDatabase, startApi } from './api-stack';
 import {
+  elapsedMs,
   envNumber,
   fmt,
   log,
@@ -46,6 +47,7 @@ import {
   runBenchmark,
   seconds,
   SMOKE,
+  summary,
 } from './kit';
 import { graphqlClient } from './query/api';
 import { load } from './query/load';
@@ -193,14 +195,8 @@ async function naivePage(client: Client, kind: Kind, p: Params, page: number) {
   return { ms: elapsedMs(started), ids: rows.map((row) => row.request_id) };
 }
 
-const elapsedMs = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-const stats = (samples: number[]) => {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), n: sorted.length };
-};
+/** Latency figures of a sample, or null when nothing was measured. */
+const stats = (samples: number[]) => (samples.length === 0 ? null : summary(samples));
 
 async function pickParams(client: Client, count: number): Promise<Params[]> {
   const random = seededRandom(SEED + 7);
