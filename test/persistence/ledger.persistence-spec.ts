@@ -5,10 +5,16 @@ import type { Readable } from 'node:stream';
 import { openStore } from './support/store';
 import { newWorld } from './support/world';
 
+// Each row written back as one JSON line, so the rows can be read out of the text.
+const asJson = (rows: ExportEventRow[]): string =>
+  rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 const rowsOf = async (stream: Readable): Promise<ExportEventRow[]> => {
-  const rows: ExportEventRow[] = [];
-  for await (const row of stream) rows.push(row as ExportEventRow);
-  return rows;
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as ExportEventRow);
 };
 
 /** Places every queued event and makes it a leaf (other tests' too: the queue is the database's). */
@@ -158,7 +164,12 @@ describe('LedgerRepository and ExportRepository', () => {
     const bounds = await store.exports.eventBounds(acmeScope, { after: null, limit: 3 });
     expect(bounds.count).toBe(3);
     const first = await rowsOf(
-      await store.exports.streamEvents(acmeScope, { after: null, limit: 3 }, bounds.through!),
+      await store.exports.streamEvents(
+        acmeScope,
+        { after: null, limit: 3 },
+        bounds.through!,
+        asJson,
+      ),
     );
     expect(ceIds(first)).toEqual(acmeEvents.slice(0, 3).map((graph) => graph.event.ceId));
     expect(BigInt(first[2].position)).toBe(bounds.through);
@@ -168,7 +179,12 @@ describe('LedgerRepository and ExportRepository', () => {
     const globexScope = tenantScope([globex]);
     const theirs = await store.exports.eventBounds(globexScope, { after: null, limit: 100 });
     const seen = await rowsOf(
-      await store.exports.streamEvents(globexScope, { after: null, limit: 100 }, theirs.through!),
+      await store.exports.streamEvents(
+        globexScope,
+        { after: null, limit: 100 },
+        theirs.through!,
+        asJson,
+      ),
     );
     expect(ceIds(seen)).toEqual([aimed.event.ceId, globexOwn.event.ceId]);
     expect(JSON.parse(seen[0].record)).toMatchObject({ data: { target: { tenant: globex } } });
@@ -188,7 +204,9 @@ describe('LedgerRepository and ExportRepository', () => {
     const scope = tenantScope([acme]);
     const query = { after: null, limit: 100, since: new Date(w.at(1)), until: new Date(w.at(3)) };
     const bounds = await store.exports.eventBounds(scope, query);
-    const rows = await rowsOf(await store.exports.streamEvents(scope, query, bounds.through!));
+    const rows = await rowsOf(
+      await store.exports.streamEvents(scope, query, bounds.through!, asJson),
+    );
     expect(ceIds(rows)).toEqual(acmeEvents.slice(1, 3).map((graph) => graph.event.ceId));
   });
 

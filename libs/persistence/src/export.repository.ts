@@ -1,8 +1,8 @@
 import type { TenantScope } from '@app/graph';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import QueryStream from 'pg-query-stream';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { CursorLines, type RowsText } from './cursor-lines';
 import { DatabaseService } from './database.service';
 import { isoText as iso } from './iso-text.sql';
 import { scopeParam } from './scope-param';
@@ -54,12 +54,6 @@ export interface ExportAnomalyRow {
   suppressedBy: string | null;
 }
 
-// Rows are read from a server-side cursor in batches of this many, so memory holds a few
-// batches, never the page. The stream asks for the next batch while the last one is still
-// being written out (its buffer holds several), so the database and the API work at once.
-const STREAM_BATCH = 1000;
-const STREAM_BUFFER = 4 * STREAM_BATCH;
-
 interface Source {
   /** The ordered, scoped rows: `$1` scope, `$2` after, `$3` since, `$4` until. */
   from: string;
@@ -104,8 +98,16 @@ export class ExportRepository {
     return this.bounds(ANOMALIES, scope, query);
   }
 
-  /** The page's events, position order; destroying the stream closes the cursor at once. */
-  streamEvents(scope: TenantScope, query: ExportPageQuery, through: bigint): Promise<Readable> {
+  /**
+   * The page's events as text, position order, a batch of rows at a time written by `text`;
+   * destroying the stream closes the cursor at once.
+   */
+  streamEvents(
+    scope: TenantScope,
+    query: ExportPageQuery,
+    through: bigint,
+    text: RowsText<ExportEventRow>,
+  ): Promise<Readable> {
     return this.stream(
       `SELECT l.leaf_index::text AS position, l.record
        FROM ${EVENTS.from} AND l.leaf_index <= $5::bigint
@@ -113,10 +115,16 @@ export class ExportRepository {
       scope,
       query,
       through,
+      text,
     );
   }
 
-  streamAnomalies(scope: TenantScope, query: ExportPageQuery, through: bigint): Promise<Readable> {
+  streamAnomalies(
+    scope: TenantScope,
+    query: ExportPageQuery,
+    through: bigint,
+    text: RowsText<ExportAnomalyRow>,
+  ): Promise<Readable> {
     return this.stream(
       `SELECT a.feed_seq::text AS position, a.id::text AS id, a.rule, a.severity::text AS severity,
               a.request_id AS "requestId", a.tenant, a.target_tenant AS "targetTenant", a.summary,
@@ -128,6 +136,7 @@ export class ExportRepository {
       scope,
       query,
       through,
+      text,
     );
   }
 
@@ -158,11 +167,12 @@ export class ExportRepository {
     return { through, next, count };
   }
 
-  private async stream(
-    text: string,
+  private async stream<R>(
+    sql: string,
     scope: TenantScope,
     query: ExportPageQuery,
     through: bigint,
+    text: RowsText<R>,
   ): Promise<Readable> {
     const client: PoolClient = await this.database.pool.connect();
     let released = false;
@@ -172,19 +182,19 @@ export class ExportRepository {
       // A cursor cut short leaves the connection mid-protocol: discard it, never reuse it.
       client.release(error ?? true);
     };
-    const rows = client.query(
-      new QueryStream(text, [...this.params(scope, query), through.toString()], {
-        batchSize: STREAM_BATCH,
-        highWaterMark: STREAM_BUFFER,
-      }),
+    const lines = new CursorLines(
+      client,
+      sql,
+      [...this.params(scope, query), through.toString()],
+      text,
     );
-    rows.once('end', () => {
+    lines.once('end', () => {
       released = true;
       client.release();
     });
-    rows.once('error', (error: Error) => release(error));
-    rows.once('close', () => release());
-    return rows;
+    lines.once('error', (error: Error) => release(error));
+    lines.once('close', () => release());
+    return lines;
   }
 
   private params(scope: TenantScope, query: ExportPageQuery): unknown[] {

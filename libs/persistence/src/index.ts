@@ -14,6 +14,7 @@ export * from './outbox.repository';
 export * from './ledger.repository';
 export * from './hop-parent-wait.repository';
 export * from './export.repository';
+export { CursorLines, type RowsText } from './cursor-lines';
 export * from './policy-replay.repository';
 export * from './suppression.repository';
 export * from './tenant-directory.repository';
