@@ -12,7 +12,8 @@
 //      its own consumer group, alternately with the ledger off (LEDGER_INTEGRATION=false:
 //      events are stored and queued for the ledger, nothing sequenced, hashed or signed) and
 //      on (the default: sequencing, leaves, subtree hashes and signed checkpoints in the same
-//      process while it ingests): off, on, on, off. The rates are compared by their medians;
+//      process while it ingests): off, on, on, off (BENCH_LEDGER_PAIRS pairs, each the mirror
+//      of the last). The rates are compared by their medians;
 //   3. for each run with the ledger on, waits until a signed checkpoint covers every event,
 //      then reads from the database, per event, the lag from the storing transaction
 //      (`events.received_at`) to the signing of the first checkpoint that covers its leaf
@@ -30,7 +31,7 @@
 // Targets (issue): ingest at most 10 % slower with the ledger; lag p99 under 2 s at the
 // benchmark's rate; inclusion proofs p99 under 20 ms at 1,000,000 leaves.
 // Knobs: BENCH_REQUESTS (15000; smoke 60), BENCH_LEDGER_LEAVES (1000000; smoke 2000),
-// BENCH_PROOFS (2000; smoke 100), BENCH_NO_BUILD=1, BENCH_INGESTOR_NODE_ARGS,
+// BENCH_PROOFS (2000; smoke 100), BENCH_LEDGER_PAIRS (2; smoke 1), BENCH_NO_BUILD=1, BENCH_INGESTOR_NODE_ARGS,
 // BENCH_API_NODE_ARGS, DATABASE_URL (the server to use; the database name is ignored).
 import {
   CheckpointSigner,
@@ -86,12 +87,17 @@ const LEAVES = envNumber('BENCH_LEDGER_LEAVES', 1_000_000, { smoke: 2_000, integ
 const PROOFS = envNumber('BENCH_PROOFS', 2_000, { smoke: 100, integer: true });
 const WARMUP = SMOKE ? 20 : 200;
 const PARTITIONS = 6;
-const ORDER = SMOKE ? (['off', 'on'] as const) : (['off', 'on', 'on', 'off'] as const);
+// Pairs of runs, each pair the mirror of the last (off on, on off, off on, …), so that a
+// machine getting busier or quieter during the benchmark weighs on both sides alike.
+const PAIRS = envNumber('BENCH_LEDGER_PAIRS', 2, { smoke: 1, integer: true });
+type Mode = 'off' | 'on';
+const ORDER: Mode[] = Array.from({ length: PAIRS }, (_, i): Mode[] =>
+  i % 2 === 0 ? ['off', 'on'] : ['on', 'off'],
+).flat();
 const SETTLE_TIMEOUT_MS = 120_000;
 const POLL_MS = 50;
 const TARGETS = { slowdown: 0.1, lagP99Ms: 2_000, proofP99Ms: 20 };
 
-type Mode = (typeof ORDER)[number];
 interface IngestRun {
   mode: Mode;
   result: IngestorResult;

@@ -17,6 +17,7 @@ import { anomalyPolicyOf } from './anomaly-policy';
 import { ANOMALY_POLICY, INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
 import { LEDGER_SIGNER, LedgerCheckpointer, ledgerSigner } from './ledger-checkpointer';
 import { LedgerSequencer } from './ledger.sequencer';
+import { LedgerIntegrationThread } from './ledger-integration.thread';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
 import { UntrackedHopSweeper } from './untracked-hop.sweeper';
@@ -62,6 +63,7 @@ export class IngestorModule {
         UntrackedHopSweepService,
         OutboxRelay,
         LedgerSequencer,
+        LedgerIntegrationThread,
         UntrackedHopSweeper,
         { provide: LEDGER_SIGNER, useFactory: () => ledgerSigner(config) },
         LedgerCheckpointer,
