@@ -17,7 +17,6 @@ import { anomalyPolicyOf } from './anomaly-policy';
 import { ANOMALY_POLICY, INGESTOR_KAFKA, INGESTOR_LOGGER } from './ingestor.tokens';
 import { LEDGER_SIGNER, LedgerCheckpointer, ledgerSigner } from './ledger-checkpointer';
 import { LedgerSequencer } from './ledger.sequencer';
-import { LedgerIntegrationThread } from './ledger-integration.thread';
 import { OutboxRelay } from './outbox.relay';
 import { PartitionProgressMonitor } from './partition-progress.monitor';
 import { UntrackedHopSweeper } from './untracked-hop.sweeper';
@@ -63,7 +62,6 @@ export class IngestorModule {
         UntrackedHopSweepService,
         OutboxRelay,
         LedgerSequencer,
-        LedgerIntegrationThread,
         UntrackedHopSweeper,
         { provide: LEDGER_SIGNER, useFactory: () => ledgerSigner(config) },
         LedgerCheckpointer,

@@ -1,4 +1,5 @@
 import { APP_CONFIG, type IngestorEnv } from '@app/config';
+import { LedgerIntegrator } from '@app/ledger';
 import { LedgerRepository } from '@app/persistence';
 import {
   Inject,
@@ -9,7 +10,6 @@ import {
 import type { Logger } from 'pino';
 import { DrainLoop } from './drain-loop';
 import { LedgerCheckpointer } from './ledger-checkpointer';
-import { LedgerIntegrationThread } from './ledger-integration.thread';
 import { IngestorMetrics } from './ingestor.metrics';
 import { INGESTOR_LOGGER } from './ingestor.tokens';
 
@@ -18,8 +18,7 @@ const PAGE = 5000;
 /**
  * Gives stored events their place in the ledger order after the batches that stored them
  * commit, at start-up, and every OUTBOX_POLL_MS for what another process left; then makes
- * the placed events leaves of the ledger (their canonical records and hashes), in order, in
- * the integration thread. Any
+ * the placed events leaves of the ledger (their canonical records and hashes), in order. Any
  * number of ingestors may run: one sequences, and one integrates, at a time; the others find
  * the turn taken.
  */
@@ -31,7 +30,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(APP_CONFIG) private readonly config: IngestorEnv,
     @Inject(INGESTOR_LOGGER) private readonly logger: Logger,
     private readonly ledger: LedgerRepository,
-    private readonly integration: LedgerIntegrationThread,
+    private readonly integrator: LedgerIntegrator,
     private readonly checkpointer: LedgerCheckpointer,
     private readonly metrics: IngestorMetrics,
   ) {}
@@ -53,7 +52,7 @@ export class LedgerSequencer implements OnApplicationBootstrap, BeforeApplicatio
       }
       let integrated = 0;
       for (;;) {
-        const result = await this.integration.integrate(PAGE);
+        const result = await this.integrator.integrate(PAGE);
         if ('busy' in result) break;
         integrated += result.integrated;
         if (result.integrated < PAGE || this.loop.stopped) break;

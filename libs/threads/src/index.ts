@@ -1,4 +1,4 @@
-// Threads: work that would hold up a process's event loop (formatting an export, building
-// the ledger's leaves) done in a worker thread that answers requests.
+// Threads: work that would hold up a process's event loop (formatting an export), done in a
+// worker thread that answers requests.
 export * from './request-thread';
 export * from './serve-requests';
