@@ -39,7 +39,7 @@ describe('LedgerRepository and ExportRepository', () => {
 
   // acme stores five events, one of them a hop aimed at globex; globex stores one.
   const w = newWorld();
-  const [acme, globex, stranger] = ['acme', 'globex', 'stranger'].map(w.tenant);
+  const [acme, globex, stranger, quirky] = ['acme', 'globex', 'stranger', 'quirky'].map(w.tenant);
   const agent = w.principal('agent', 'agent');
   const acmeEvents = [0, 1, 2, 3].map((minute) =>
     w.acted(
@@ -64,9 +64,25 @@ describe('LedgerRepository and ExportRepository', () => {
     5,
   );
 
+  // What a record may hold: what JSON escapes, what a text[] literal or a line split would
+  // trip on, and what neither escapes.
+  const oddText =
+    'quote " backslash \\ comma , braces {} NULL line\nbreak\r tab\t é – 𝄞 \u2028 end';
+  const odd = w.acted(
+    quirky,
+    {
+      requestId: w.request('q'),
+      hopId: 'h',
+      actor: agent,
+      target: { service: 'crm', resource: oddText },
+    },
+    6,
+  );
+
   beforeAll(async () => {
     await store.store([...acmeEvents, aimed]);
     await store.store([globexOwn]);
+    await store.store([odd]);
     await sequenceAll(store);
   });
 
@@ -133,6 +149,19 @@ describe('LedgerRepository and ExportRepository', () => {
       'SELECT count(*)::int AS leaves, max(leaf_index)::int AS head FROM ledger_leaves',
     );
     expect(count).toBe(head + 1);
+  });
+
+  it('keeps a record byte for byte, whatever its strings hold', async () => {
+    const [leaf] = await store.sql<{ record: string; leaf_hash: Buffer }>(
+      'SELECT record, leaf_hash FROM ledger_leaves WHERE tenant = $1',
+      [quirky],
+    );
+    const record = JSON.parse(leaf.record) as { data: { target: { resource: string } } };
+    expect(record.data.target.resource).toBe(oddText);
+    expect(leaf.record).not.toContain('\n');
+    expect(leaf.leaf_hash).toEqual(
+      sha256(Buffer.concat([Buffer.from([0]), Buffer.from(leaf.record, 'utf8')])),
+    );
   });
 
   it('lets one integrator at a time take the turn', async () => {

@@ -141,15 +141,22 @@ export class LedgerRepository {
 
   async appendLeaves(tx: Transaction, leaves: LedgerLeafRow[]): Promise<void> {
     if (leaves.length === 0) return;
+    // The records go as one text, a record a line, split by the database: node-postgres
+    // writes a text[] parameter by escaping each element (about 40 µs for a record of 700
+    // bytes, a third of what the ledger cost the ingestor per event), a join costs nothing.
+    // A canonical record never holds a line break (JSON escapes it in strings).
+    if (leaves.some((leaf) => leaf.record.includes('\n')))
+      throw new Error('ledger: a record with a line break is not canonical JSON');
     await clientOf(tx).query(
       `INSERT INTO ledger_leaves (leaf_index, tenant, target_tenant, event_time, record, leaf_hash)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::bytea[])`,
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[],
+                            string_to_array($5::text, E'\n'), $6::bytea[])`,
       [
         leaves.map((leaf) => leaf.leafIndex),
         leaves.map((leaf) => leaf.tenant),
         leaves.map((leaf) => leaf.targetTenant),
         leaves.map((leaf) => leaf.eventTime),
-        leaves.map((leaf) => leaf.record),
+        leaves.map((leaf) => leaf.record).join('\n'),
         leaves.map((leaf) => leaf.leafHash),
       ],
     );
