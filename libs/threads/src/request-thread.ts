@@ -7,6 +7,11 @@ export interface RequestThreadOptions {
   /** The built worker script: a file that calls `serveRequests`. */
   file: string;
   workerData?: unknown;
+  /**
+   * The thread's heap. Keep each request's work far below it: a thread that reaches its
+   * limit may abort the whole process rather than end alone (seen when a second allocation
+   * failed before the first had ended the thread).
+   */
   resourceLimits?: ResourceLimits;
   /** Told when the thread is lost with requests in hand (they are rejected with `error`). */
   onLost?: (error: Error, pending: number) => void;
@@ -19,7 +24,7 @@ interface Pending<A> {
 
 /**
  * A worker thread that answers requests, one answer each, in the order they come. Started on
- * first use; if it dies (an error, an exit, its heap's limit), the requests it held are
+ * first use; if it dies (an error, an exit), the requests it held are
  * rejected and the next request starts a new one. An idle thread does not keep the process
  * up; `stop` ends it, rejecting what it still held.
  */
